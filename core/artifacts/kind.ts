@@ -1,0 +1,50 @@
+import stringify from 'safe-stable-stringify';
+
+/**
+ * An artifact kind: a name that type-checks wiring, and the codec that turns values into the bytes
+ * that are hashed and stored. `Name` is a string literal so that wiring a Table output into a Model
+ * input is a compile error.
+ * @example
+ * const Problem = jsonKind<'Problem', { target: string }>('Problem');
+ */
+export interface ArtifactKind<Name extends string = string, T = unknown> {
+  readonly name: Name;
+  encode(value: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+  /** Phantom: the value type, for inference only. */
+  readonly __value?: T;
+}
+
+export type AnyKind = ArtifactKind<string, any>;
+export type ValueOf<K> = K extends ArtifactKind<string, infer T> ? T : never;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Canonical JSON: sorted keys, so equal values give equal bytes and equal digests. */
+export function canonicalJson(value: unknown): string {
+  const text = stringify(value);
+  if (text === undefined) throw new TypeError('canonicalJson: value is not serialisable to JSON');
+  return text;
+}
+
+/**
+ * Defines a kind whose bytes are canonical JSON of the value.
+ * @example
+ * const Schema = jsonKind<'Schema', DataSchema>('Schema');
+ */
+export function jsonKind<Name extends string, T>(name: Name): ArtifactKind<Name, T> {
+  return {
+    name,
+    encode: (value: T) => encoder.encode(canonicalJson(value)),
+    decode: (bytes: Uint8Array) => JSON.parse(decoder.decode(bytes)) as T,
+  };
+}
+
+/** Defines a kind with a codec of its own (Arrow IPC, a model file, raw bytes…). */
+export function defineKind<Name extends string, T>(
+  name: Name,
+  codec: { encode(value: T): Uint8Array; decode(bytes: Uint8Array): T },
+): ArtifactKind<Name, T> {
+  return { name, encode: codec.encode, decode: codec.decode };
+}

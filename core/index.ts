@@ -1,0 +1,32 @@
+/**
+ * The public API of mlcycle. Plugins and user DAGs import from here (as `mlcycle`), nothing else.
+ * @example
+ * import { dag, defineTask, Json, Type } from 'mlcycle';
+ */
+export { Type } from 'typebox';
+export type { Static, TSchema } from 'typebox';
+
+export {
+  MlcycleError, NonRetryableError, ValidationError, DagLoadError, TimeoutError, CancelledError, IntegrityError,
+  isRetryable,
+} from './errors.ts';
+export type { ErrorInfo } from './errors.ts';
+
+export { defineKind, jsonKind, canonicalJson } from './artifacts/kind.ts';
+export type { ArtifactKind, AnyKind, ValueOf } from './artifacts/kind.ts';
+export { Json, Metrics, Table, Blob } from './artifacts/kinds.ts';
+export type { JsonValue, MetricValues } from './artifacts/kinds.ts';
+
+export { defineTask } from './task/define-task.ts';
+export type {
+  Task, AnyTask, TaskSpec, TaskContext, TaskLogger, TaskRef, RetryPolicy, Ports, PortValues, StepMetrics,
+} from './task/types.ts';
+
+export { dag } from './dag/dag.ts';
+export type {
+  DagBuilder, DagDefinition, BuiltDag, DagNode, DagParam, DagResults, OutputRef, InputRefs, OutputRefs, BuildOptions,
+} from './dag/types.ts';
+
+export type { RunEvent, RunEventType, NodeStatus, RunStatus, OutputDigest } from './scheduler/events.ts';
+export type { RunOptions, RunSummary, RunHandle, NodeSummary, PlanEntry, ExecutorName } from './engine/types.ts';
+export type { RunStore, RunRecord, NodeRunRecord, MetricRecord, CacheEntry } from './store/types.ts';

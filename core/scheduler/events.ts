@@ -1,0 +1,40 @@
+import type { ErrorInfo } from '../errors.ts';
+import type { StepMetrics } from '../task/types.ts';
+
+/** Final state of a node in a run. */
+export type NodeStatus = 'pending' | 'running' | 'succeeded' | 'cached' | 'failed' | 'skipped' | 'cancelled';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+interface Base {
+  runId: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+/**
+ * Every state change of a run, on one stream. The CLI renders it, the store records it.
+ * Output digests travel by port name; `outputs` is set on `node-succeeded` and `node-cached`, and
+ * `metrics` holds the values of the node's Metrics outputs (final scores), flattened as `port.name`
+ * when a node has more than one Metrics output, else by metric name.
+ */
+export type RunEvent =
+  | (Base & { type: 'run-started'; dag: string; file?: string; params: Record<string, unknown>; nodeCount: number; executor: string; concurrency: number })
+  | (Base & { type: 'node-cached'; node: string; task: string; key: string; outputs: Record<string, OutputDigest>; metrics?: Record<string, number> })
+  | (Base & { type: 'node-started'; node: string; task: string; key: string; attempt: number })
+  | (Base & { type: 'node-log'; node: string; level: 'info' | 'warn' | 'debug'; message: string })
+  | (Base & { type: 'node-metric'; node: string; step: number; metrics: StepMetrics })
+  | (Base & { type: 'node-retrying'; node: string; attempt: number; delayMs: number; error: ErrorInfo })
+  | (Base & { type: 'node-succeeded'; node: string; task: string; key: string; attempts: number; durationMs: number; outputs: Record<string, OutputDigest>; inputs: Record<string, string>; metrics?: Record<string, number> })
+  | (Base & { type: 'node-failed'; node: string; task: string; key: string; attempts: number; durationMs: number; error: ErrorInfo })
+  | (Base & { type: 'node-skipped'; node: string; task: string; reason: string })
+  | (Base & { type: 'node-cancelled'; node: string; task: string })
+  | (Base & { type: 'run-finished'; status: Exclude<RunStatus, 'running'>; durationMs: number; error?: string });
+
+export type RunEventType = RunEvent['type'];
+
+/** An output artifact as stored: digest, kind and size in bytes. */
+export interface OutputDigest {
+  digest: string;
+  kind: string;
+  bytes: number;
+}

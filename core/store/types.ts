@@ -1,0 +1,76 @@
+import type { ErrorInfo } from '../errors.ts';
+import type { NodeStatus, OutputDigest, RunEvent, RunStatus } from '../scheduler/events.ts';
+
+/** A run as listed by `mlcycle runs ls`. */
+export interface RunRecord {
+  id: string;
+  dag: string;
+  file: string | null;
+  status: RunStatus;
+  params: Record<string, unknown>;
+  executor: string;
+  startedAt: number;
+  finishedAt: number | null;
+  error: string | null;
+  nodeCount: number;
+}
+
+/** A node's run, as shown by `mlcycle runs show`. */
+export interface NodeRunRecord {
+  runId: string;
+  node: string;
+  task: string;
+  status: NodeStatus;
+  cached: boolean;
+  attempts: number;
+  key: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  durationMs: number | null;
+  error: ErrorInfo | null;
+  outputs: Record<string, OutputDigest>;
+  inputs: Record<string, string>;
+}
+
+export interface MetricRecord {
+  runId: string;
+  node: string;
+  name: string;
+  /** null for final metrics (a Metrics output), the step for per-step ones. */
+  step: number | null;
+  value: number;
+}
+
+/** A cache entry: the outputs a key produced. */
+export interface CacheEntry {
+  key: string;
+  task: string;
+  outputs: Record<string, OutputDigest>;
+  /** The canonical key material, so `plan` can say what changed. */
+  material: string;
+  createdAt: number;
+}
+
+/**
+ * The run store: metadata only (blobs live in the blob store). SQLite now, PostgreSQL later behind the
+ * same interface. Writes from the event stream are batched; `flush()` makes them durable.
+ */
+export interface RunStore {
+  /** Records one event (buffered; flushed in batches and on run-finished). */
+  record(event: RunEvent): void;
+  flush(): void;
+  getCacheEntry(key: string): CacheEntry | undefined;
+  putCacheEntry(entry: CacheEntry): void;
+  deleteCacheEntry(key: string): void;
+  /** The most recent cache entry for a node of a DAG, for `plan` to explain what changed. */
+  lastEntryForNode(dag: string, node: string): CacheEntry | undefined;
+  listRuns(options?: { limit?: number; dag?: string }): RunRecord[];
+  getRun(id: string): RunRecord | undefined;
+  /** Resolves a unique id prefix; undefined if none or ambiguous. */
+  resolveRunId(prefix: string): string | undefined;
+  nodeRuns(runId: string): NodeRunRecord[];
+  metrics(runId: string): MetricRecord[];
+  /** Every digest referenced by a run's lineage or a cache entry (for `cache gc`). */
+  referencedDigests(): Set<string>;
+  close(): void;
+}

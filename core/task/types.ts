@@ -1,0 +1,86 @@
+import type { Static, TSchema } from 'typebox';
+import type { AnyKind, ValueOf } from '../artifacts/kind.ts';
+
+/** Named ports of a task: port name → artifact kind. */
+export type Ports = Record<string, AnyKind>;
+
+/** Values of a port record: what `run` receives as inputs or returns as outputs. */
+export type PortValues<P extends Ports> = { [K in keyof P]: ValueOf<P[K]> };
+
+/**
+ * Retry policy, shaped like Temporal's. Delays grow as initialDelayMs × backoffCoefficient^(attempt-1),
+ * capped at maxDelayMs; `jitter` (0..1) spreads them by ± that fraction.
+ */
+export interface RetryPolicy {
+  maxAttempts: number;
+  initialDelayMs: number;
+  backoffCoefficient: number;
+  maxDelayMs: number;
+  jitter: number;
+}
+
+/** One step's metrics, e.g. an epoch's loss. */
+export type StepMetrics = Record<string, number>;
+
+/** Logger handed to tasks; lines become `node-log` events. */
+export interface TaskLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+/** What a running task may use besides its inputs and params. */
+export interface TaskContext {
+  /** Aborted on cancel or timeout: long work must check it (or pass it on) and stop. */
+  signal: AbortSignal;
+  log: TaskLogger;
+  /** Per-step metrics (epochs…): recorded in the store and shown live. */
+  report(step: number, metrics: StepMetrics): void;
+  /** A deterministic seed for this node (from the run's seed and the node id). */
+  seed: number;
+  /** The node id in the DAG, for messages. */
+  nodeId: string;
+  /** 1 on the first attempt. */
+  attempt: number;
+}
+
+/** Where a task lives, so another thread or machine can load it: module URL + task name. */
+export interface TaskRef {
+  moduleUrl: string;
+  name: string;
+}
+
+/** Everything `defineTask` takes. */
+export interface TaskSpec<P extends TSchema, I extends Ports, O extends Ports> {
+  /** `'<category>/<name>'`, equal to the file path under plugins/ for built-in tasks. */
+  name: string;
+  /** Bump to invalidate cached results when behaviour changes in a way the code digest cannot see. */
+  version: number | string;
+  /** TypeBox schema of the params; ajv validates it once per node at build time, filling defaults. */
+  params: P;
+  inputs: I;
+  outputs: O;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  /** `'worker'` runs the task in the worker-thread pool (CPU-bound work such as training). */
+  isolation?: 'inprocess' | 'worker';
+  /**
+   * Files the task reads, from its params. Their content is part of the cache key, so editing the
+   * file invalidates the node and an untouched file stays a hit. Paths resolve against the DAG's cwd.
+   */
+  files?(params: Static<P>): string[];
+  /** The module that defines the task; defaults to the caller's file, found from the stack. */
+  moduleUrl?: string;
+  run(inputs: PortValues<I>, params: Static<P>, ctx: TaskContext): Promise<PortValues<O>> | PortValues<O>;
+}
+
+/** A defined task: its spec plus what the engine derived (compiled validator, module reference). */
+export interface Task<P extends TSchema = TSchema, I extends Ports = Ports, O extends Ports = Ports>
+  extends Readonly<TaskSpec<P, I, O>> {
+  readonly ref: TaskRef;
+  /** Validates and fills defaults; returns the error messages (empty when valid). */
+  validateParams(value: unknown): { value: Static<P>; errors: string[] };
+  readonly __brand: 'mlcycle.Task';
+}
+
+export type AnyTask = Task<any, any, any>;
