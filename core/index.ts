@@ -12,19 +12,19 @@ export {
 } from './errors.ts';
 export type { ErrorInfo } from './errors.ts';
 
-export { defineKind, jsonKind, canonicalJson } from './artifacts/kind.ts';
-export type { ArtifactKind, AnyKind, ValueOf } from './artifacts/kind.ts';
+export { defineKind, jsonKind, canonicalJson, many, isMany } from './artifacts/kind.ts';
+export type { ArtifactKind, AnyKind, ManyKind, ValueOf } from './artifacts/kind.ts';
 export { Json, Metrics, Table, Blob } from './artifacts/kinds.ts';
 export type { JsonValue, MetricValues } from './artifacts/kinds.ts';
 
 export { defineTask } from './task/define-task.ts';
 export type {
-  Task, AnyTask, TaskSpec, TaskContext, TaskLogger, TaskRef, RetryPolicy, Ports, PortValues, StepMetrics,
+  Task, AnyTask, TaskSpec, TaskContext, TaskLogger, TaskRef, RetryPolicy, Ports, InputPorts, PortValues, StepMetrics,
 } from './task/types.ts';
 
 export { dag } from './dag/dag.ts';
 export type {
-  DagBuilder, DagDefinition, BuiltDag, DagNode, DagParam, DagResults, OutputRef, InputRefs, OutputRefs, BuildOptions,
+  DagBuilder, DagDefinition, BuiltDag, DagNode, NodeInput, DagParam, DagResults, OutputRef, InputRefs, OutputRefs, BuildOptions,
 } from './dag/types.ts';
 
 export type { RunEvent, RunEventType, NodeStatus, RunStatus, OutputDigest } from './scheduler/events.ts';

@@ -48,3 +48,23 @@ export function defineKind<Name extends string, T>(
 ): ArtifactKind<Name, T> {
   return { name, encode: codec.encode, decode: codec.decode };
 }
+
+/**
+ * An input port that takes any number of outputs of one kind (fan-in: the k folds of a
+ * cross-validation). The task receives the decoded values as an array, in wiring order.
+ * @example
+ * inputs: { folds: many(Metrics) }   // b.add('cv', cv, { folds: [f0.metrics, f1.metrics] })
+ */
+export interface ManyKind<K extends AnyKind = AnyKind> {
+  readonly name: K['name'];
+  readonly many: true;
+  readonly item: K;
+}
+
+export function many<K extends AnyKind>(item: K): ManyKind<K> {
+  return { name: item.name, many: true, item };
+}
+
+export function isMany(kind: AnyKind | ManyKind): kind is ManyKind {
+  return (kind as ManyKind).many === true;
+}

@@ -1,6 +1,7 @@
 import { DirectedGraph } from 'graphology';
 import { hasCycle, topologicalSort } from 'graphology-dag';
 import type { Static, TSchema } from 'typebox';
+import { isMany, type AnyKind, type ManyKind } from '../artifacts/kind.ts';
 import { ValidationError } from '../errors.ts';
 import { compileParams } from '../task/validate-params.ts';
 import type { AnyTask } from '../task/types.ts';
@@ -53,7 +54,7 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
       return value as Static<S>;
     },
     add(id, task, inputs, nodeParams) {
-      addNode(id, task as AnyTask, (inputs ?? {}) as Record<string, OutputRef>, nodeParams);
+      addNode(id, task as AnyTask, (inputs ?? {}) as Record<string, OutputRef | readonly OutputRef[]>, nodeParams);
       return Object.fromEntries(
         Object.entries((task as AnyTask).outputs as Record<string, { name: string }>).map(([port, kind]) => [port, { node: id, port, kind: kind.name }]),
       ) as any;
@@ -61,7 +62,7 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
     ref: (node, port, kind) => ({ node, port, kind: kind.name }),
   };
 
-  function addNode(id: string, task: AnyTask, inputs: Record<string, OutputRef>, nodeParams: unknown): void {
+  function addNode(id: string, task: AnyTask, inputs: Record<string, OutputRef | readonly OutputRef[]>, nodeParams: unknown): void {
     const at = `${where} › node '${id}'${task?.name ? ` (${task.name})` : ''}`;
     if (!ID.test(id)) errors.push(`${at}: id must start with a letter or '_' and hold only letters, digits, '_', '-', '.'`);
     if (nodes.has(id)) {
@@ -75,10 +76,14 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
     const { value, errors: errs } = task.validateParams(nodeParams ?? {});
     for (const e of errs) errors.push(`${at}: ${e}`);
     const wired: DagNode['inputs'] = {};
-    for (const port of Object.keys(task.inputs)) {
-      const ref = inputs[port];
-      if (!ref) errors.push(`${at}: input '${port}' (${task.inputs[port].name}) is not wired; pass { ${port}: <ref> }`);
-      else wired[port] = { node: ref.node, port: ref.port };
+    for (const [port, kind] of Object.entries(task.inputs as Record<string, AnyKind | ManyKind>)) {
+      const ref = inputs[port] as OutputRef | readonly OutputRef[] | undefined;
+      if (!ref) errors.push(`${at}: input '${port}' (${kind.name}) is not wired; pass { ${port}: <ref> }`);
+      else if (isMany(kind) !== Array.isArray(ref)) {
+        errors.push(`${at}: input '${port}' takes ${isMany(kind) ? `a list of ${kind.name} refs` : `one ${kind.name} ref`}, got ${Array.isArray(ref) ? 'a list' : 'one ref'}`);
+      } else {
+        wired[port] = Array.isArray(ref) ? ref.map((r) => ({ node: r.node, port: r.port })) : { node: (ref as OutputRef).node, port: (ref as OutputRef).port };
+      }
     }
     for (const port of Object.keys(inputs)) {
       if (!(port in task.inputs)) {
@@ -86,7 +91,7 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
       }
     }
     nodes.set(id, { id, task, params: value as Record<string, unknown>, inputs: wired });
-    claimedKinds.set(id, Object.fromEntries(Object.entries(inputs).map(([p, r]) => [p, r?.kind])));
+    claimedKinds.set(id, Object.fromEntries(Object.entries(inputs).map(([p, r]) => [p, Array.isArray(r) ? r[0]?.kind : (r as OutputRef)?.kind])));
   }
 
   let results: DagResults = {};
@@ -108,24 +113,26 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
   for (const id of nodes.keys()) graph.addNode(id);
   for (const node of nodes.values()) {
     const kinds = claimedKinds.get(node.id) ?? {};
-    for (const [port, ref] of Object.entries(node.inputs)) {
-      const at = `${where} › node '${node.id}' (${node.task.name}) › input '${port}'`;
-      const source = nodes.get(ref.node);
-      if (!source) {
-        errors.push(`${at}: reads node '${ref.node}', which is not in the DAG`);
-        continue;
+    for (const [port, wired] of Object.entries(node.inputs)) {
+      for (const ref of Array.isArray(wired) ? wired : [wired]) {
+        const at = `${where} › node '${node.id}' (${node.task.name}) › input '${port}'`;
+        const source = nodes.get(ref.node);
+        if (!source) {
+          errors.push(`${at}: reads node '${ref.node}', which is not in the DAG`);
+          continue;
+        }
+        const outKind = source.task.outputs[ref.port];
+        if (!outKind) {
+          errors.push(`${at}: node '${ref.node}' has no output '${ref.port}'; its outputs are: ${Object.keys(source.task.outputs).join(', ')}`);
+          continue;
+        }
+        const expected = node.task.inputs[port].name;
+        if (outKind.name !== expected || (kinds[port] && kinds[port] !== outKind.name)) {
+          errors.push(`${at}: expected ${expected}, got ${outKind.name} from '${ref.node}.${ref.port}'`);
+          continue;
+        }
+        if (!graph.hasEdge(ref.node, node.id)) graph.addEdge(ref.node, node.id);
       }
-      const outKind = source.task.outputs[ref.port];
-      if (!outKind) {
-        errors.push(`${at}: node '${ref.node}' has no output '${ref.port}'; its outputs are: ${Object.keys(source.task.outputs).join(', ')}`);
-        continue;
-      }
-      const expected = node.task.inputs[port].name;
-      if (outKind.name !== expected || (kinds[port] && kinds[port] !== outKind.name)) {
-        errors.push(`${at}: expected ${expected}, got ${outKind.name} from '${ref.node}.${ref.port}'`);
-        continue;
-      }
-      if (!graph.hasEdge(ref.node, node.id)) graph.addEdge(ref.node, node.id);
     }
   }
   for (const [rname, ref] of Object.entries(results)) {

@@ -1,6 +1,6 @@
 import type { Static, TSchema } from 'typebox';
-import type { AnyKind } from '../artifacts/kind.ts';
-import type { AnyTask, Ports, Task } from '../task/types.ts';
+import type { AnyKind, ManyKind } from '../artifacts/kind.ts';
+import type { AnyTask, InputPorts, Ports, Task } from '../task/types.ts';
 
 /**
  * A typed reference to one output port of one node. Only the kind's name is carried in the type,
@@ -13,7 +13,9 @@ export interface OutputRef<Name extends string = string> {
 }
 
 /** The refs a node's inputs take: one per declared input port, of the matching kind. */
-export type InputRefs<I extends Ports> = { [P in keyof I]: OutputRef<I[P]['name']> };
+export type InputRefs<I extends InputPorts> = {
+  [P in keyof I]: I[P] extends ManyKind ? ReadonlyArray<OutputRef<I[P]['name']>> : OutputRef<I[P]['name']>;
+};
 
 /** The refs `add` returns: one per declared output port. */
 export type OutputRefs<O extends Ports> = { [P in keyof O]: OutputRef<O[P]['name']> };
@@ -31,7 +33,7 @@ export interface DagBuilder {
    */
   param<S extends TSchema>(name: string, schema: S, defaultValue: Static<S>): Static<S>;
   /** Adds a node running `task` with inputs wired from other nodes' outputs. */
-  add<P extends TSchema, I extends Ports, O extends Ports>(
+  add<P extends TSchema, I extends InputPorts, O extends Ports>(
     id: string,
     task: Task<P, I, O>,
     inputs: InputRefs<I>,
@@ -58,14 +60,20 @@ export interface DagParam {
   overridden: boolean;
 }
 
+/** Where one input comes from. */
+export interface NodeInput {
+  node: string;
+  port: string;
+}
+
 /** One node of a built DAG. */
 export interface DagNode {
   id: string;
   task: AnyTask;
   /** Validated params with defaults filled in. */
   params: Record<string, unknown>;
-  /** Input port → the output it reads. */
-  inputs: Record<string, { node: string; port: string }>;
+  /** Input port → the output it reads (a list for `many(kind)` ports). */
+  inputs: Record<string, NodeInput | NodeInput[]>;
 }
 
 /** A DAG built with concrete parameter values, validated, ready to plan and run. */

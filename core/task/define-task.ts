@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
 import { ValidationError } from '../errors.ts';
 import { callerModuleUrl } from './caller-module.ts';
-import type { Ports, Task, TaskSpec } from './types.ts';
+import type { InputPorts, Ports, Task, TaskSpec } from './types.ts';
 import { compileParams } from './validate-params.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)+$/;
@@ -16,7 +16,7 @@ const NAME = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)+$/;
  *   run: ({ value }, { factor }) => ({ value: value * factor }),
  * });
  */
-export function defineTask<P extends TSchema, I extends Ports, O extends Ports>(
+export function defineTask<P extends TSchema, I extends InputPorts, O extends Ports>(
   spec: TaskSpec<P, I, O>,
 ): Task<P, I, O> {
   if (!NAME.test(spec.name)) {
@@ -25,8 +25,8 @@ export function defineTask<P extends TSchema, I extends Ports, O extends Ports>(
     );
   }
   for (const [side, ports] of [['inputs', spec.inputs], ['outputs', spec.outputs]] as const) {
-    for (const [port, kind] of Object.entries(ports ?? {})) {
-      if (!kind || typeof kind.encode !== 'function') {
+    for (const [port, kind] of Object.entries((ports ?? {}) as Record<string, any>)) {
+      if (!kind || typeof (kind.many ? kind.item : kind).encode !== 'function') {
         throw new ValidationError(`defineTask '${spec.name}': ${side}.${port} must be an artifact kind (Json, Table, …)`);
       }
     }

@@ -1,11 +1,16 @@
 import type { Static, TSchema } from 'typebox';
-import type { AnyKind, ValueOf } from '../artifacts/kind.ts';
+import type { AnyKind, ManyKind, ValueOf } from '../artifacts/kind.ts';
 
-/** Named ports of a task: port name → artifact kind. */
+/** Named output ports of a task: port name → artifact kind. */
 export type Ports = Record<string, AnyKind>;
 
+/** Named input ports: a kind, or `many(kind)` for a fan-in port that takes a list. */
+export type InputPorts = Record<string, AnyKind | ManyKind>;
+
 /** Values of a port record: what `run` receives as inputs or returns as outputs. */
-export type PortValues<P extends Ports> = { [K in keyof P]: ValueOf<P[K]> };
+export type PortValues<P extends InputPorts> = {
+  [K in keyof P]: P[K] extends ManyKind<infer I> ? ValueOf<I>[] : ValueOf<P[K]>;
+};
 
 /**
  * Retry policy, shaped like Temporal's. Delays grow as initialDelayMs × backoffCoefficient^(attempt-1),
@@ -42,6 +47,8 @@ export interface TaskContext {
   nodeId: string;
   /** 1 on the first attempt. */
   attempt: number;
+  /** The run this execution belongs to (for lineage in exported files). */
+  run: { id: string; dag: string; file?: string; params: Record<string, unknown> };
 }
 
 /** Where a task lives, so another thread or machine can load it: module URL + task name. */
@@ -51,7 +58,7 @@ export interface TaskRef {
 }
 
 /** Everything `defineTask` takes. */
-export interface TaskSpec<P extends TSchema, I extends Ports, O extends Ports> {
+export interface TaskSpec<P extends TSchema, I extends InputPorts, O extends Ports> {
   /** `'<category>/<name>'`, equal to the file path under plugins/ for built-in tasks. */
   name: string;
   /** Bump to invalidate cached results when behaviour changes in a way the code digest cannot see. */
@@ -69,13 +76,18 @@ export interface TaskSpec<P extends TSchema, I extends Ports, O extends Ports> {
    * file invalidates the node and an untouched file stays a hit. Paths resolve against the DAG's cwd.
    */
   files?(params: Static<P>): string[];
+  /**
+   * `false` for tasks whose effect lies outside the store (an exporter writing a folder): they run
+   * every time and are never served from the cache. Default true.
+   */
+  cache?: boolean;
   /** The module that defines the task; defaults to the caller's file, found from the stack. */
   moduleUrl?: string;
   run(inputs: PortValues<I>, params: Static<P>, ctx: TaskContext): Promise<PortValues<O>> | PortValues<O>;
 }
 
 /** A defined task: its spec plus what the engine derived (compiled validator, module reference). */
-export interface Task<P extends TSchema = TSchema, I extends Ports = Ports, O extends Ports = Ports>
+export interface Task<P extends TSchema = TSchema, I extends InputPorts = InputPorts, O extends Ports = Ports>
   extends Readonly<TaskSpec<P, I, O>> {
   readonly ref: TaskRef;
   /** Validates and fills defaults; returns the error messages (empty when valid). */
