@@ -30,3 +30,16 @@ export type {
 export type { RunEvent, RunEventType, NodeStatus, RunStatus, OutputDigest } from './scheduler/events.ts';
 export type { RunOptions, RunSummary, RunHandle, NodeSummary, PlanEntry, ExecutorName } from './engine/types.ts';
 export type { RunStore, RunRecord, NodeRunRecord, MetricRecord, CacheEntry } from './store/types.ts';
+
+export { runDag } from './engine/run-dag.ts';
+export { planDag } from './engine/plan-dag.ts';
+export { openWorkspace, readArtifact, resolveHome } from './engine/workspace.ts';
+export type { Workspace } from './engine/workspace.ts';
+export { verifyCache, gcCache } from './engine/cache-commands.ts';
+export { kindByName } from './artifacts/kind.ts';
+export type { BlobStore } from './artifacts/blob-store.ts';
+export type { Executor, ExecRequest, ExecResult, ExecHooks, InputArtifact } from './executors/types.ts';
+export { inProcessExecutor } from './executors/inprocess.ts';
+export { threadsExecutor } from './executors/threads.ts';
+export { schedule } from './scheduler/schedule.ts';
+export type { ScheduleGraph, ScheduleOutcome } from './scheduler/schedule.ts';

@@ -34,11 +34,11 @@ export function canonicalJson(value: unknown): string {
  * const Schema = jsonKind<'Schema', DataSchema>('Schema');
  */
 export function jsonKind<Name extends string, T>(name: Name): ArtifactKind<Name, T> {
-  return {
+  return register({
     name,
     encode: (value: T) => encoder.encode(canonicalJson(value)),
     decode: (bytes: Uint8Array) => JSON.parse(decoder.decode(bytes)) as T,
-  };
+  });
 }
 
 /** Defines a kind with a codec of its own (Arrow IPC, a model file, raw bytes…). */
@@ -46,7 +46,20 @@ export function defineKind<Name extends string, T>(
   name: Name,
   codec: { encode(value: T): Uint8Array; decode(bytes: Uint8Array): T },
 ): ArtifactKind<Name, T> {
-  return { name, encode: codec.encode, decode: codec.decode };
+  return register({ name, encode: codec.encode, decode: codec.decode });
+}
+
+// Kinds by name, so tools that only have a stored digest and its kind (runs show, exporters) can decode.
+const kinds = new Map<string, AnyKind>();
+
+function register<K extends AnyKind>(kind: K): K {
+  kinds.set(kind.name, kind);
+  return kind;
+}
+
+/** The kind registered under `name` (every kind made by jsonKind/defineKind registers itself). */
+export function kindByName(name: string): AnyKind | undefined {
+  return kinds.get(name);
 }
 
 /**

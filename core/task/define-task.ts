@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox';
 import { ValidationError } from '../errors.ts';
 import { callerModuleUrl } from './caller-module.ts';
 import type { InputPorts, Ports, Task, TaskSpec } from './types.ts';
+import { registerTask } from './registry.ts';
 import { compileParams } from './validate-params.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)+$/;
@@ -33,10 +34,12 @@ export function defineTask<P extends TSchema, I extends InputPorts, O extends Po
   }
   const moduleUrl = spec.moduleUrl ?? callerModuleUrl(2);
   if (!moduleUrl) throw new ValidationError(`defineTask '${spec.name}': cannot tell which file defines it; pass moduleUrl: import.meta.url`);
-  return Object.freeze({
+  const task = Object.freeze({
     ...spec,
     ref: { moduleUrl, name: spec.name },
     validateParams: compileParams(spec.params),
     __brand: 'mlcycle.Task' as const,
   });
+  registerTask(task);
+  return task;
 }

@@ -1,0 +1,69 @@
+import { Option, type Command } from 'commander';
+import type { RunSummary } from '../../core/index.ts';
+import { loadCore, type CliContext } from '../context.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { loadDag } from '../load-dag.ts';
+import { homeOf, integer, positiveInt, printJson } from '../options.ts';
+import { collect, parseParamFlags } from '../params.ts';
+import { createRenderer } from '../render/create-renderer.ts';
+import { renderSummary } from '../render/summary.ts';
+import { installCancelHandlers } from '../signals.ts';
+
+interface RunFlags {
+  param: string[];
+  concurrency?: number;
+  executor?: 'inprocess' | 'threads';
+  cache: boolean;
+  json?: boolean;
+  seed?: number;
+}
+
+/** `mlcycle run <file>`: builds the DAG, runs it, renders events, exits 0 / 1 / 130. */
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('run a DAG file; completed nodes are served from the cache')
+    .argument('<file>', 'DAG file (TypeScript) whose default export is dag(...)')
+    .option('-p, --param <name=value>', 'override a DAG parameter (repeatable; value read as JSON if it parses)', collect, [])
+    .option('-c, --concurrency <n>', 'nodes that run at once (default: number of cores)', positiveInt)
+    .addOption(new Option('--executor <name>', 'where tasks run').choices(['inprocess', 'threads']))
+    .option('--no-cache', 'execute every node even when cached (results are still stored)')
+    .option('--seed <n>', 'base seed handed to tasks as ctx.seed (default 0)', integer)
+    .option('--json', 'print the run summary as one JSON object on stdout')
+    .action(async (file: string, flags: RunFlags, command: Command) => {
+      ctx.exitCode = await runCommand(file, flags, command, ctx);
+    });
+}
+
+async function runCommand(file: string, flags: RunFlags, command: Command, ctx: CliContext): Promise<number> {
+  // Build (and so validate) before touching the workspace: a bad DAG leaves no trace in the store.
+  const built = await loadDag(ctx, file, { params: parseParamFlags(flags.param), cwd: ctx.cwd });
+  const core = await loadCore(ctx);
+  const cancel = installCancelHandlers(ctx.stderr);
+  let summary: RunSummary;
+  try {
+    const handle = core.runDag(built, {
+      home: homeOf(command, ctx),
+      concurrency: flags.concurrency,
+      executor: flags.executor,
+      noCache: flags.cache === false,
+      signal: cancel.signal,
+      seed: flags.seed,
+    });
+    const renderer = createRenderer(built, ctx.stderr);
+    const subscription = handle.events$.subscribe({ next: (event) => renderer.onEvent(event) });
+    try {
+      summary = await handle.done;
+    } finally {
+      subscription.unsubscribe();
+      await renderer.close();
+    }
+  } finally {
+    cancel.dispose();
+  }
+  renderSummary(summary, ctx.stderr);
+  if (flags.json) printJson(ctx, summary);
+  if (summary.status === 'succeeded') return ExitCode.ok;
+  if (summary.status === 'cancelled') return ExitCode.cancelled;
+  return ExitCode.failed;
+}

@@ -1,0 +1,85 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { MetricRecord, NodeRunRecord, RunRecord } from '../../core/index.ts';
+import type { CliContext } from '../context.ts';
+import { UsageError } from '../exit-codes.ts';
+import { printJson } from '../options.ts';
+import { createTable } from '../render/table.ts';
+import { colorsFor, formatDuration, formatMetrics, formatTime } from '../render/format.ts';
+import { withWorkspace, type Workspace } from '../workspace.ts';
+
+/**
+ * `mlcycle runs show <id|prefix>`: one run's nodes, params and final metrics; `--report` writes the
+ * run's HTML report (the output of kind 'Report') to a file.
+ */
+export function registerRunsShow(runs: Command, ctx: CliContext): void {
+  runs
+    .command('show')
+    .description("show one run: nodes (status, cached, attempts, duration), params, final metrics")
+    .argument('<id>', 'run id or a unique prefix of it (as `runs ls` prints)')
+    .option('--json', 'print { run, nodes, metrics } as one JSON object on stdout')
+    .option('--report <file>', "write the run's HTML report artifact to <file>")
+    .action(async (idOrPrefix: string, flags: { json?: boolean; report?: string }, command: Command) => {
+      await withWorkspace(command, ctx, (ws) => {
+        const id = ws.store.resolveRunId(idOrPrefix);
+        const run = id ? ws.store.getRun(id) : undefined;
+        if (!id || !run) {
+          throw new UsageError(
+            `no run matches '${idOrPrefix}' in ${ws.home} (or the prefix is ambiguous): list runs with \`mlcycle runs ls\` and pass a longer prefix.`,
+          );
+        }
+        const nodes = ws.store.nodeRuns(id);
+        const metrics = ws.store.metrics(id);
+        if (flags.report) writeReport(ctx, ws, run, nodes, flags.report);
+        if (flags.json) return printJson(ctx, { run, nodes, metrics: finalMetrics(metrics) });
+        ctx.stderr.write(describeRun(run, nodes, metrics, ctx.stderr));
+      });
+    });
+}
+
+/** Final (not per-step) metrics by node: `{ eval: { accuracy: 0.93 } }`. */
+function finalMetrics(metrics: MetricRecord[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const m of metrics) if (m.step === null) (out[m.node] ??= {})[m.name] = m.value;
+  return out;
+}
+
+function writeReport(ctx: CliContext, ws: Workspace, run: RunRecord, nodes: NodeRunRecord[], file: string): void {
+  const found = nodes.flatMap((n) => Object.entries(n.outputs).filter(([, o]) => o.kind === 'Report').map(([port, o]) => ({ node: n.node, port, ...o })));
+  if (found.length === 0) {
+    throw new UsageError(
+      `run ${run.id} has no output of kind 'Report': add a reporting node (a task with a Report output) to DAG '${run.dag}' and run it again.`,
+    );
+  }
+  // The last Report wins: reports sit at the end of a DAG, and a later one summarises more.
+  const pick = found[found.length - 1];
+  // The stored bytes, not readArtifact(): a Report's codec is the identity, and decoding would need
+  // the plugin that registers the 'Report' kind, which `runs show` has no reason to load.
+  const target = resolve(ctx.cwd, file);
+  writeFileSync(target, ws.blobs.read(pick.digest));
+  ctx.stderr.write(`wrote the report of node '${pick.node}' (${pick.bytes} bytes) to ${target}\n`);
+}
+
+function describeRun(run: RunRecord, nodes: NodeRunRecord[], metrics: MetricRecord[], stream: NodeJS.WritableStream): string {
+  const c = colorsFor(stream);
+  const took = run.finishedAt == null ? '' : ` in ${formatDuration(run.finishedAt - run.startedAt)}`;
+  const lines = [
+    `${c.bold(`run ${run.id}`)} · dag '${run.dag}'${run.file ? ` (${run.file})` : ''}`,
+    `status: ${run.status}${took} · started ${formatTime(run.startedAt)} · executor ${run.executor}`,
+  ];
+  if (run.error) lines.push(`error: ${run.error}`);
+  const params = Object.entries(run.params ?? {});
+  lines.push(params.length ? `params: ${params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : 'params: (none)');
+  const table = createTable(['node', 'task', 'status', 'cached', 'attempts', 'duration', 'error'], stream);
+  for (const n of nodes) {
+    table.push([n.node, n.task, n.status, n.cached ? 'yes' : '', String(n.attempts), formatDuration(n.durationMs), n.error?.message ?? '']);
+  }
+  lines.push(table.toString());
+  const finals = Object.entries(finalMetrics(metrics));
+  if (finals.length) {
+    lines.push('metrics:');
+    for (const [node, values] of finals) lines.push(`  ${node}: ${formatMetrics(values)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

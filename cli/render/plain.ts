@@ -1,0 +1,47 @@
+import type { BuiltDag, RunEvent } from '../../core/index.ts';
+import { colorsFor, formatDuration, formatMetrics } from './format.ts';
+import type { Renderer } from './renderer.ts';
+
+/**
+ * One line per event: for logs, CI and pipes, where redrawing a live view would garble the output.
+ * Lines start with a symbol so they can be grepped: ✓ done, ↺ cached, ✗ failed, … retrying.
+ */
+export function createPlainRenderer(dag: BuiltDag, stream: NodeJS.WritableStream, options: { debug?: boolean } = {}): Renderer {
+  const c = colorsFor(stream);
+  const taskOf = (node: string) => dag.nodes.get(node)?.task.name ?? '?';
+  const line = (text: string) => stream.write(`${text}\n`);
+  return {
+    onEvent(e: RunEvent) {
+      switch (e.type) {
+        case 'run-started':
+          return line(`${c.bold('▶')} run ${e.runId} · dag '${e.dag}' · ${e.nodeCount} node${e.nodeCount === 1 ? '' : 's'} · ${e.executor} ×${e.concurrency}`);
+        case 'node-started':
+          return line(`${c.cyan('▸')} ${e.node} ${c.dim(`(${e.task})`)}${e.attempt > 1 ? ` attempt ${e.attempt}` : ''}`);
+        case 'node-succeeded': {
+          const extra = [e.attempts > 1 ? `after ${e.attempts} attempts` : '', formatMetrics(e.metrics)].filter(Boolean).join(' · ');
+          return line(`${c.green('✓')} ${e.node} ${c.dim(`(${e.task})`)} ${formatDuration(e.durationMs)}${extra ? ` · ${extra}` : ''}`);
+        }
+        case 'node-cached':
+          return line(`${c.blue('↺')} cached ${e.node}${e.metrics ? ` · ${formatMetrics(e.metrics)}` : ''}`);
+        case 'node-failed':
+          return line(`${c.red('✗')} ${e.node}: ${e.error.message}`);
+        case 'node-retrying':
+          return line(`${c.yellow('…')} retrying ${e.node} (attempt ${e.attempt} in ${formatDuration(e.delayMs)}): ${e.error.message}`);
+        case 'node-skipped':
+          return line(`${c.dim('-')} skipped ${e.node}: ${e.reason}`);
+        case 'node-cancelled':
+          return line(`${c.yellow('⊘')} cancelled ${e.node}`);
+        case 'node-metric':
+          return line(`  ${e.node} step ${e.step}: ${formatMetrics(e.metrics)}`);
+        case 'node-log':
+          if (e.level === 'debug' && !options.debug) return;
+          return line(`  ${c.dim(`[${e.node}]`)} ${e.level === 'warn' ? c.yellow(e.message) : e.message}`);
+        case 'run-finished':
+          return;
+        default:
+          return;
+      }
+    },
+    close: async () => {},
+  };
+}

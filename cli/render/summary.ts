@@ -1,0 +1,62 @@
+import type { RunSummary } from '../../core/index.ts';
+import { createTable } from './table.ts';
+import { colorsFor, formatDuration } from './format.ts';
+
+/** The hint every failed or cancelled run ends with (tests look for it). */
+export const RESUME_HINT = 're-run the same command to resume: completed nodes are cache hits';
+
+/**
+ * The final summary on stderr: a table of nodes, the DAG's small results, and for a failed run one
+ * paragraph naming the failed node, its error and how to resume.
+ */
+export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream): void {
+  const c = colorsFor(stream);
+  const table = createTable(['node', 'task', 'status', 'cached', 'attempts', 'duration'], stream);
+  for (const n of summary.nodes) {
+    table.push([n.id, n.task, colourStatus(n.status, c), n.cached ? 'yes' : '', String(n.attempts), formatDuration(n.durationMs)]);
+  }
+  stream.write(`${table.toString()}\n`);
+  const results = Object.entries(summary.outputs ?? {}).filter(([, v]) => !isDigestRef(v));
+  for (const [name, value] of results) stream.write(`${c.bold(name)}: ${oneLine(value)}\n`);
+  const id = summary.runId;
+  const took = formatDuration(summary.durationMs);
+  if (summary.status === 'succeeded') {
+    const cached = summary.nodes.filter((n) => n.cached).length;
+    stream.write(`${c.green('✓')} run ${id} of '${summary.dag}' succeeded in ${took} (${cached}/${summary.nodes.length} nodes cached)\n`);
+  } else if (summary.status === 'cancelled') {
+    stream.write(`${c.yellow('⊘')} run ${id} of '${summary.dag}' was cancelled after ${took}; ${RESUME_HINT}.\n`);
+  } else {
+    stream.write(`${c.red('✗')} ${failureParagraph(summary)}\n`);
+  }
+}
+
+/** Which node failed, with what error, what that skipped, and how to resume: one paragraph. */
+export function failureParagraph(summary: RunSummary): string {
+  const failed = summary.nodes.filter((n) => n.status === 'failed');
+  const skipped = summary.nodes.filter((n) => n.status === 'skipped');
+  const parts = [`run ${summary.runId} of '${summary.dag}' failed:`];
+  if (failed.length === 0) parts.push(summary.failure ?? 'the engine reported a failure without a failed node.');
+  for (const n of failed) {
+    parts.push(`node '${n.id}' (${n.task}) failed after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}: ${n.error ?? 'unknown error'}.`);
+  }
+  if (skipped.length) parts.push(`Skipped as dependants: ${skipped.map((n) => n.id).join(', ')}.`);
+  parts.push(`Fix the cause, then ${RESUME_HINT}.`);
+  return parts.join(' ');
+}
+
+function colourStatus(status: string, c: ReturnType<typeof colorsFor>): string {
+  if (status === 'succeeded') return c.green(status);
+  if (status === 'cached') return c.blue(status);
+  if (status === 'failed') return c.red(status);
+  if (status === 'cancelled' || status === 'skipped') return c.yellow(status);
+  return status;
+}
+
+function isDigestRef(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && 'digest' in v && 'kind' in v && Object.keys(v).length <= 3;
+}
+
+function oneLine(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.length > 200 ? `${text.slice(0, 197)}…` : text;
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { IntegrityError } from '../errors.ts';
+import { writeFileAtomicSync } from './atomic-write.ts';
+import { blobPath, isDigest, listDigests } from './blob-layout.ts';
+
+/**
+ * A content-addressed store of bytes: each blob lives at `objects/ab/cdef…`, named by its sha256.
+ * Synchronous on purpose: the engine's hot path writes thousands of small blobs, and a sync call
+ * costs a few syscalls where a promise chain costs several event-loop turns each.
+ */
+export interface BlobStore {
+  /** The `objects` folder. */
+  readonly root: string;
+  /** sha256 hex of bytes. */
+  digestOf(bytes: Uint8Array): string;
+  /**
+   * Stores bytes (idempotent): a blob already present with the right size is kept (and freshened,
+   * so gc's grace period protects it); else temp file in the same folder → fsync → rename.
+   * Two processes writing one digest both succeed.
+   */
+  write(bytes: Uint8Array): { digest: string; bytes: number };
+  /** Reads and verifies (re-hash); throws IntegrityError naming the digest if missing or corrupt. */
+  read(digest: string): Uint8Array;
+  /** Whether the blob exists (no hash). */
+  has(digest: string): boolean;
+  /** Re-hashes the blob. */
+  verify(digest: string): 'ok' | 'missing' | 'corrupt';
+  /** Every stored digest, sorted; temp files are not listed. */
+  list(): string[];
+  /** Removes a blob; removing a missing blob is not an error (a concurrent gc may have won). */
+  remove(digest: string): void;
+  /** Moves a bad blob to `<home>/quarantine/<digest>-<time>`, out of the way but kept for inspection; returns that path. */
+  quarantine(digest: string): string;
+  /** Where the blob with this digest lives (whether or not it exists). */
+  path(digest: string): string;
+}
+
+/**
+ * Opens (lazily creates) the blob store under `root`, which is `<home>/objects`.
+ * @example
+ * const blobs = openBlobStore(join(home, 'objects'));
+ * const { digest } = blobs.write(Json.encode({ a: 1 }));
+ * Json.decode(blobs.read(digest)); // { a: 1 }
+ */
+export function openBlobStore(root: string): BlobStore {
+  const digestOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+  const path = (digest: string): string => blobPath(root, digest);
+
+  /** Raw bytes, or undefined when missing. */
+  const readRaw = (digest: string): Uint8Array | undefined => {
+    try {
+      const buf = readFileSync(path(digest));
+      // A plain Uint8Array view (no copy), so callers and test equality never meet Buffer quirks.
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR') return undefined;
+      throw err;
+    }
+  };
+
+  return {
+    root,
+    digestOf,
+    path,
+
+    write(bytes) {
+      const digest = digestOf(bytes);
+      const target = path(digest);
+      const existing = statSync(target, { throwIfNoEntry: false });
+      if (existing?.isFile() && existing.size === bytes.byteLength) {
+        freshen(target);
+      } else {
+        // Absent, or a wrong-size (truncated) leftover: the rename replaces it, which also repairs it.
+        writeFileAtomicSync(target, bytes);
+      }
+      return { digest, bytes: bytes.byteLength };
+    },
+
+    read(digest) {
+      const bytes = readRaw(digest);
+      if (!bytes) throw new IntegrityError(`blob ${digest} is missing (expected at ${path(digest)})`);
+      const actual = digestOf(bytes);
+      if (actual !== digest) {
+        throw new IntegrityError(
+          `blob ${digest} is corrupt: its ${bytes.byteLength} bytes hash to ${actual}; ` +
+          `run 'mlcycle cache verify --quarantine' and re-run to recompute it`,
+        );
+      }
+      return bytes;
+    },
+
+    has(digest) {
+      return isDigest(digest) && statSync(path(digest), { throwIfNoEntry: false })?.isFile() === true;
+    },
+
+    verify(digest) {
+      const bytes = isDigest(digest) ? readRaw(digest) : undefined;
+      if (!bytes) return 'missing';
+      return digestOf(bytes) === digest ? 'ok' : 'corrupt';
+    },
+
+    list: () => listDigests(root),
+
+    remove(digest) {
+      try {
+        unlinkSync(path(digest));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    },
+
+    quarantine(digest) {
+      const from = path(digest);
+      if (!statSync(from, { throwIfNoEntry: false })) {
+        throw new IntegrityError(`blob ${digest} cannot be quarantined: it is missing (expected at ${from})`);
+      }
+      const folder = join(dirname(root), 'quarantine');
+      mkdirSync(folder, { recursive: true });
+      // Filename-safe ISO time: sortable, readable, and legal on Windows (no colons).
+      const to = join(folder, `${digest}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      moveFile(from, to);
+      return to;
+    },
+  };
+}
+
+/**
+ * Touches a blob that a write found already present: gc spares recently modified blobs, and a run
+ * that is about to reference this blob has not recorded it in the run store yet.
+ */
+function freshen(target: string): void {
+  try {
+    const now = new Date();
+    utimesSync(target, now, now);
+  } catch {
+    // A read-only store still serves the blob; only gc's grace period is weaker for it.
+  }
+}
+
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (err) {
+    // <home>/objects may be a mount or symlink onto another device.
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    copyFileSync(from, to);
+    unlinkSync(from);
+  }
+}

@@ -1,0 +1,108 @@
+import { cpus } from 'node:os';
+import { Subject, takeUntil, fromEvent, type Observable } from 'rxjs';
+import type { BuiltDag, DagNode } from '../dag/types.ts';
+import { inProcessExecutor } from '../executors/inprocess.ts';
+import { threadsExecutor } from '../executors/threads.ts';
+import type { Executor } from '../executors/types.ts';
+import type { RunEvent } from '../scheduler/events.ts';
+import { schedule } from '../scheduler/schedule.ts';
+import { createNodeRunner, type NodeState } from './node-runner.ts';
+import { newRunId } from './run-id.ts';
+import { finishedError, summarize } from './run-summary.ts';
+import type { RunHandle, RunOptions, RunSummary } from './types.ts';
+import { openWorkspace, type Workspace } from './workspace.ts';
+
+/**
+ * Runs a built DAG: every node once its inputs exist, cached nodes served from the store, the rest
+ * executed with retries and timeouts. Returns at once; the run starts on the next tick, so subscribe
+ * to `events$` first.
+ * @example
+ * const handle = runDag(myDag.build(), { home: '.mlcycle' });
+ * handle.events$.subscribe((e) => console.log(e.type));
+ * const summary = await handle.done;
+ */
+export function runDag(dag: BuiltDag, options: RunOptions = {}): RunHandle {
+  const runId = newRunId();
+  const events = new Subject<RunEvent>();
+  const done = new Promise<RunSummary>((resolve, reject) => {
+    setImmediate(() => execute(dag, options, runId, events).then(resolve, reject));
+  });
+  return { runId, events$: events.asObservable(), done };
+}
+
+async function execute(dag: BuiltDag, options: RunOptions, runId: string, events: Subject<RunEvent>): Promise<RunSummary> {
+  const ws = openWorkspace({ home: options.home });
+  const concurrency = Math.max(1, options.concurrency ?? cpus().length);
+  const seed = options.seed ?? 0;
+  const executors = new Map<string, Executor>();
+  const pickExecutor = (node: DagNode): Executor => {
+    const name = options.executor === 'threads' || node.task.isolation === 'worker' ? 'threads' : 'inprocess';
+    let ex = executors.get(name);
+    if (!ex) executors.set(name, (ex = name === 'threads' ? threadsExecutor({ threads: concurrency }) : inProcessExecutor()));
+    return ex;
+  };
+  const startedNodes = new Set<string>();
+  const emit = (event: RunEvent) => {
+    if (event.type === 'node-started') startedNodes.add(event.node);
+    ws.store.record(event);
+    events.next(event);
+  };
+  const signal = options.signal ?? new AbortController().signal;
+  const states = new Map<string, NodeState>();
+  const skipped = new Map<string, string>();
+  const started = Date.now();
+
+  emit({ type: 'run-started', runId, at: started, dag: dag.name, file: dag.file, params: Object.fromEntries(dag.params.map((p) => [p.name, p.value])), nodeCount: dag.order.length, executor: options.executor ?? 'inprocess', concurrency });
+
+  const upstream = new Map<string, string[]>();
+  for (const id of dag.order) upstream.set(id, []);
+  for (const [id, deps] of dag.dependants) for (const d of deps) upstream.get(d)!.push(id);
+  const runNode = createNodeRunner({ dag, runId, ws, seed, noCache: options.noCache ?? false, pickExecutor, emit, states, signal });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return resolve();
+      const abort$: Observable<unknown> = fromEvent(signal, 'abort');
+      schedule({ order: dag.order, upstream, dependants: dag.dependants }, runNode, { concurrency })
+        .pipe(takeUntil(abort$))
+        .subscribe({
+          next: (o) => {
+            if (o.status !== 'skipped') return;
+            const node = dag.nodes.get(o.id)!;
+            skipped.set(o.id, o.cause!);
+            emit({ type: 'node-skipped', runId, at: Date.now(), node: o.id, task: node.task.name, reason: `upstream node '${o.cause}' failed` });
+          },
+          error: reject,
+          complete: resolve,
+        });
+    });
+    if (signal.aborted) {
+      // Unsubscribing aborted the in-flight attempts (their outputs are never stored): they are
+      // cancelled; nodes that never started are skipped.
+      for (const id of dag.order) {
+        if (states.has(id) || skipped.has(id)) continue;
+        const task = dag.nodes.get(id)!.task.name;
+        if (startedNodes.has(id)) {
+          states.set(id, { status: 'cancelled', attempts: 1, durationMs: 0 });
+          emit({ type: 'node-cancelled', runId, at: Date.now(), node: id, task });
+        } else {
+          skipped.set(id, 'run cancelled');
+          emit({ type: 'node-skipped', runId, at: Date.now(), node: id, task, reason: 'run cancelled' });
+        }
+      }
+    }
+    const failed = [...states.values()].some((s) => s.status === 'failed');
+    const status: RunSummary['status'] = signal.aborted ? 'cancelled' : failed ? 'failed' : 'succeeded';
+    const summary = summarize({ dag, runId, ws, states, skipped, status, durationMs: Date.now() - started });
+    const error = finishedError(summary);
+    emit({ type: 'run-finished', runId, at: Date.now(), status, durationMs: summary.durationMs, ...(error ? { error } : {}) });
+    return summary;
+  } finally {
+    ws.store.flush();
+    await Promise.all([...executors.values()].map((e) => e.close()));
+    ws.close();
+    events.complete();
+  }
+}
+
+export type { Workspace };

@@ -1,0 +1,57 @@
+import type { MessagePort } from 'node:worker_threads';
+import { openBlobStore, type BlobStore } from '../artifacts/blob-store.ts';
+import { toErrorInfo, type ErrorInfo } from '../errors.ts';
+import { lookupTask } from '../task/registry.ts';
+import type { TaskRef } from '../task/types.ts';
+import { executeTask } from './execute-task.ts';
+import type { ExecRequest, ExecResult } from './types.ts';
+
+/** What the main thread sends a worker: the request and a port for logs, reports and the abort. */
+export interface WorkerMessage {
+  request: ExecRequest;
+  port: MessagePort;
+}
+
+export type WorkerReply = { ok: true; result: ExecResult } | { ok: false; error: ErrorInfo };
+
+const stores = new Map<string, BlobStore>();
+// Set by worker.mjs to its jiti instance: task modules load through it, so TypeScript works here and
+// they share this module's registry.
+let loadModule: (url: string) => Promise<unknown> = (url) => import(url);
+
+export function setModuleLoader(loader: (url: string) => Promise<unknown>): void {
+  loadModule = loader;
+}
+
+async function resolveInWorker(ref: TaskRef) {
+  let task = lookupTask(ref);
+  if (!task) {
+    await loadModule(ref.moduleUrl);
+    task = lookupTask(ref);
+  }
+  if (!task) throw new Error(`task '${ref.name}' is not defined by ${ref.moduleUrl}`);
+  return task;
+}
+
+/** Runs one request in this worker; errors come back as data so retryability survives the thread hop. */
+export async function runInWorker({ request, port }: WorkerMessage): Promise<WorkerReply> {
+  const controller = new AbortController();
+  port.on('message', (m: { type: string }) => {
+    if (m.type === 'abort') controller.abort(new Error('aborted'));
+  });
+  try {
+    const task = await resolveInWorker(request.task);
+    let blobs = stores.get(request.objectsRoot);
+    if (!blobs) stores.set(request.objectsRoot, (blobs = openBlobStore(request.objectsRoot)));
+    const result = await executeTask(task, request, blobs, {
+      signal: controller.signal,
+      onLog: (level, message) => port.postMessage({ type: 'log', level, message }),
+      onReport: (step, metrics) => port.postMessage({ type: 'report', step, metrics }),
+    });
+    return { ok: true, result };
+  } catch (err) {
+    return { ok: false, error: toErrorInfo(err) };
+  } finally {
+    port.close();
+  }
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../artifacts/kind.ts';
+import type { DagNode } from '../dag/types.ts';
+import type { InputArtifact } from '../executors/types.ts';
+import { codeDigest } from './code-digest.ts';
+import { fileDigest } from './file-digest.ts';
+
+/** Bump when the recipe below changes: every key changes with it. */
+export const KEY_VERSION = 1;
+
+/** What a key is the hash of, kept beside the cache entry so `plan` can say what changed. */
+export interface KeyMaterial {
+  keyVersion: number;
+  task: string;
+  version: number | string;
+  codeDigest: string;
+  params: Record<string, unknown>;
+  inputs: Record<string, string | string[]>;
+  files?: Record<string, string>;
+  seed: number;
+}
+
+/** The material plus what explains it (not hashed: per-file code digests). */
+export interface NodeKey {
+  key: string;
+  material: KeyMaterial;
+  codeFiles: Record<string, string>;
+}
+
+/**
+ * The cache key of a node: sha256 of canonical JSON of task name and version, code digest, resolved
+ * params, input artifact digests, declared files' digests and the seed (DESIGN §3).
+ * @example
+ * const { key } = nodeKey(node, { table: { digest, kind: 'Table' } }, { cwd, seed: 7 });
+ */
+export function nodeKey(
+  node: DagNode,
+  inputs: Record<string, InputArtifact | InputArtifact[]>,
+  options: { cwd: string; seed: number },
+): NodeKey {
+  const code = codeDigest(node.task.ref.moduleUrl);
+  const label = `node '${node.id}' (${node.task.name})`;
+  const files = node.task.files
+    ? Object.fromEntries(node.task.files(node.params as never).map((f) => [f, fileDigest(f, options.cwd, label)]))
+    : undefined;
+  const material: KeyMaterial = {
+    keyVersion: KEY_VERSION,
+    task: node.task.name,
+    version: node.task.version,
+    codeDigest: code.digest,
+    params: node.params,
+    inputs: Object.fromEntries(
+      Object.entries(inputs).map(([port, a]) => [port, Array.isArray(a) ? a.map((x) => x.digest) : a.digest]),
+    ),
+    ...(files ? { files } : {}),
+    seed: options.seed,
+  };
+  const key = createHash('sha256').update(canonicalJson(material)).digest('hex');
+  return { key, material, codeFiles: { ...code.files, ...prefixed(code.packages) } };
+}
+
+function prefixed(packages: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(packages).map(([name, version]) => [`package:${name}`, version]));
+}

@@ -1,0 +1,110 @@
+/**
+ * The run store's schema as an ordered list of migrations. The schema version is the number of
+ * migrations applied, kept in `PRAGMA user_version`; a PostgreSQL backend would keep the same list
+ * (the steps are kysely schema builders, so they compile for either dialect) and track the version
+ * in a table instead. Append new migrations; never edit one that has shipped.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Compilable, Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { MlcycleError } from '../errors.ts';
+import { sqliteBuilder } from './query-builder.ts';
+
+/** One schema change: the statements that make it, in order. */
+export type Migration = (db: Kysely<any>) => Compilable[];
+
+export const migrations: readonly Migration[] = [
+  // 1: the initial schema.
+  (db) => [
+    db.schema.createTable('runs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('dag', 'text', (c) => c.notNull())
+      .addColumn('file', 'text')
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('params', 'text', (c) => c.notNull())
+      .addColumn('executor', 'text', (c) => c.notNull())
+      .addColumn('started_at', 'integer', (c) => c.notNull())
+      .addColumn('finished_at', 'integer')
+      .addColumn('error', 'text')
+      .addColumn('node_count', 'integer', (c) => c.notNull()),
+    db.schema.createIndex('runs_by_dag').on('runs').columns(['dag', 'started_at']),
+    db.schema.createIndex('runs_by_start').on('runs').columns(['started_at']),
+
+    db.schema.createTable('node_runs')
+      .addColumn('run_id', 'text', (c) => c.notNull())
+      .addColumn('node', 'text', (c) => c.notNull())
+      .addColumn('task', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('cached', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('key', 'text')
+      .addColumn('started_at', 'integer')
+      .addColumn('finished_at', 'integer')
+      .addColumn('duration_ms', 'integer')
+      .addColumn('error', 'text')
+      .addPrimaryKeyConstraint('node_runs_pk', ['run_id', 'node']),
+    // `lastEntryForNode` looks a node up across runs.
+    db.schema.createIndex('node_runs_by_node').on('node_runs').columns(['node', 'finished_at']),
+
+    db.schema.createTable('metrics')
+      .addColumn('run_id', 'text', (c) => c.notNull())
+      .addColumn('node', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('step', 'integer')
+      .addColumn('value', 'real'),
+    // One value per point, so a retried node's re-reported steps replace the failed attempt's.
+    // NULL steps are distinct in a UNIQUE index, hence coalesce (final metrics use no step).
+    db.schema.createIndex('metrics_point').unique().on('metrics')
+      .expression(sql`run_id, node, name, coalesce(step, -1)`),
+
+    db.schema.createTable('artifacts')
+      .addColumn('digest', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('bytes', 'integer', (c) => c.notNull()),
+
+    db.schema.createTable('lineage')
+      .addColumn('run_id', 'text', (c) => c.notNull())
+      .addColumn('node', 'text', (c) => c.notNull())
+      .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('in', 'out')`))
+      .addColumn('port', 'text', (c) => c.notNull())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('lineage_pk', ['run_id', 'node', 'direction', 'port']),
+    // "which runs produced or used this artifact", for `cache gc` and later provenance views.
+    db.schema.createIndex('lineage_by_digest').on('lineage').columns(['digest']),
+
+    db.schema.createTable('cache_entries')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('task', 'text', (c) => c.notNull())
+      .addColumn('outputs', 'text', (c) => c.notNull())
+      .addColumn('material', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'integer', (c) => c.notNull()),
+  ],
+];
+
+/**
+ * Brings the database at `file` up to the latest schema, in one immediate transaction so that two
+ * processes opening a new file at once do not both migrate (the second sees the new version).
+ * @example
+ * migrate(new Database('.mlcycle/mlcycle.db'), '.mlcycle/mlcycle.db'); // → 1
+ */
+export function migrate(sqlite: BetterSqlite3.Database, file: string): number {
+  const apply = sqlite.transaction(() => {
+    const current = sqlite.pragma('user_version', { simple: true }) as number;
+    if (current > migrations.length) {
+      throw new MlcycleError(
+        `openRunStore: run store '${file}' has schema version ${current}, newer than this mlcycle knows ` +
+          `(${migrations.length}); upgrade mlcycle, or point --home at another workspace`,
+      );
+    }
+    for (let version = current; version < migrations.length; version++) {
+      for (const step of migrations[version](sqliteBuilder)) {
+        const { sql: text, parameters } = step.compile();
+        sqlite.prepare(text).run(...parameters);
+      }
+    }
+    // PRAGMA takes no bound parameters; the value is our own integer.
+    sqlite.pragma(`user_version = ${migrations.length}`);
+    return migrations.length;
+  });
+  return apply.immediate();
+}

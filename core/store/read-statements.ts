@@ -1,0 +1,71 @@
+/**
+ * The store's reads, compiled once per connection (see query-builder.ts for why kysely only
+ * compiles). Rows come back as stored; rows.ts turns them into the public records.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import { prepareQuery, sqliteBuilder as db } from './query-builder.ts';
+import type { CacheEntriesTable, LineageTable, MetricsTable, NodeRunsTable, RunsTable } from './schema.ts';
+
+export type ReadStatements = ReturnType<typeof prepareReads>;
+
+/** A lineage row with its artifact's kind and size (null for an input never recorded as an output). */
+export type LineageRow = Pick<LineageTable, 'node' | 'direction' | 'port' | 'digest'> & { kind: string | null; bytes: number | null };
+
+/**
+ * Prepares every read statement on `sqlite`.
+ * @example
+ * const reads = prepareReads(sqlite);
+ * reads.getRun.get({ id });
+ */
+export function prepareReads(sqlite: BetterSqlite3.Database) {
+  return {
+    getRun: prepareQuery<{ id: string }, RunsTable>(sqlite, (a) =>
+      db.selectFrom('runs').selectAll().where('id', '=', a.id)),
+
+    // `dag` null lists every DAG; `limit` -1 is SQLite for "no limit".
+    listRuns: prepareQuery<{ dag: string | null; limit: number }, RunsTable>(sqlite, (a) =>
+      db.selectFrom('runs').selectAll()
+        .where((eb) => eb.or([eb(eb.val(a.dag), 'is', null), eb('dag', '=', a.dag as string)]))
+        .orderBy('started_at', 'desc').orderBy('id', 'desc')
+        .limit(a.limit)),
+
+    // A half-open range on the primary key, so the lookup uses the index (LIKE would not, and needs escaping).
+    runIdsInRange: prepareQuery<{ from: string; to: string }, { id: string }>(sqlite, (a) =>
+      db.selectFrom('runs').select('id').where('id', '>=', a.from).where('id', '<', a.to).limit(2)),
+
+    // rowid keeps the order in which nodes first appeared in the run (roughly execution order).
+    nodeRuns: prepareQuery<{ run_id: string }, NodeRunsTable>(sqlite, (a) =>
+      db.selectFrom('node_runs').selectAll().where('run_id', '=', a.run_id).orderBy(sql`rowid`)),
+
+    lineage: prepareQuery<{ run_id: string }, LineageRow>(sqlite, (a) =>
+      db.selectFrom('lineage')
+        .leftJoin('artifacts', 'artifacts.digest', 'lineage.digest')
+        .select(['lineage.node', 'lineage.direction', 'lineage.port', 'lineage.digest', 'artifacts.kind', 'artifacts.bytes'])
+        .where('lineage.run_id', '=', a.run_id)),
+
+    metrics: prepareQuery<{ run_id: string }, MetricsTable>(sqlite, (a) =>
+      db.selectFrom('metrics').selectAll().where('run_id', '=', a.run_id).orderBy(sql`rowid`)),
+
+    getCacheEntry: prepareQuery<{ key: string }, CacheEntriesTable>(sqlite, (a) =>
+      db.selectFrom('cache_entries').selectAll().where('key', '=', a.key)),
+
+    lastEntryForNode: prepareQuery<{ dag: string; node: string }, CacheEntriesTable>(sqlite, (a) =>
+      db.selectFrom('node_runs')
+        .innerJoin('runs', 'runs.id', 'node_runs.run_id')
+        .innerJoin('cache_entries', 'cache_entries.key', 'node_runs.key')
+        .selectAll('cache_entries')
+        .where('node_runs.node', '=', a.node)
+        .where('runs.dag', '=', a.dag)
+        .where('node_runs.status', 'in', ['succeeded', 'cached'])
+        // Run ids are time-sortable: they break ties between nodes finishing in the same millisecond.
+        .orderBy('node_runs.finished_at', 'desc').orderBy('runs.started_at', 'desc').orderBy('runs.id', 'desc')
+        .limit(1)),
+
+    lineageDigests: prepareQuery<Record<string, never>, { digest: string }>(sqlite, () =>
+      db.selectFrom('lineage').select('digest').distinct()),
+
+    cacheOutputs: prepareQuery<Record<string, never>, { outputs: string }>(sqlite, () =>
+      db.selectFrom('cache_entries').select('outputs')),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Row types of the run store's tables, as kysely sees them. Columns are snake_case as stored; JSON
+ * columns are TEXT (SQLite has no JSON type, and PostgreSQL can read them as text or jsonb alike).
+ * Booleans are 0/1 integers because SQLite has no boolean either.
+ */
+import type { NodeStatus, RunStatus } from '../scheduler/events.ts';
+
+export interface RunsTable {
+  id: string;
+  dag: string;
+  file: string | null;
+  status: RunStatus;
+  /** JSON object of the run's resolved DAG parameters. */
+  params: string;
+  executor: string;
+  started_at: number;
+  finished_at: number | null;
+  error: string | null;
+  node_count: number;
+}
+
+export interface NodeRunsTable {
+  run_id: string;
+  node: string;
+  task: string;
+  status: NodeStatus;
+  cached: 0 | 1;
+  attempts: number;
+  key: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+  duration_ms: number | null;
+  /** JSON of an ErrorInfo. */
+  error: string | null;
+}
+
+export interface MetricsTable {
+  run_id: string;
+  node: string;
+  name: string;
+  /** null for a final metric, the step (epoch…) for one reported during the run. */
+  step: number | null;
+  /** null stands for NaN, which SQLite cannot store as a REAL. */
+  value: number | null;
+}
+
+export interface ArtifactsTable {
+  digest: string;
+  kind: string;
+  bytes: number;
+}
+
+export interface LineageTable {
+  run_id: string;
+  node: string;
+  direction: 'in' | 'out';
+  port: string;
+  digest: string;
+}
+
+export interface CacheEntriesTable {
+  key: string;
+  task: string;
+  /** JSON of `Record<port, OutputDigest>`. */
+  outputs: string;
+  material: string;
+  created_at: number;
+}
+
+/** The whole schema, for `Kysely<StoreDb>`. */
+export interface StoreDb {
+  runs: RunsTable;
+  node_runs: NodeRunsTable;
+  metrics: MetricsTable;
+  artifacts: ArtifactsTable;
+  lineage: LineageTable;
+  cache_entries: CacheEntriesTable;
+}

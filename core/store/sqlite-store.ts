@@ -1,0 +1,137 @@
+/**
+ * The SQLite run store. Event writes are buffered and committed in batches (one transaction per
+ * batch: per-row commits would make a 10,000-node run spend its time in SQLite), and reads flush
+ * first so a store always sees its own writes. Several processes may share one file (WAL +
+ * busy_timeout; batches take the write lock up front so they wait instead of failing mid-way).
+ */
+import { MlcycleError } from '../errors.ts';
+import type { RunEvent } from '../scheduler/events.ts';
+import { migrate } from './migrations.ts';
+import { openDatabase } from './open-database.ts';
+import { prepareReads } from './read-statements.ts';
+import { eventWrites } from './record-event.ts';
+import type { PendingWrite } from './record-event.ts';
+import { toCacheEntry, toMetricRecord, toNodeRunRecords, toRunRecord } from './rows.ts';
+import type { CacheEntry, RunStore } from './types.ts';
+import { prepareWrites } from './write-statements.ts';
+
+/** Buffered row writes that trigger a commit. */
+export const BATCH_ROWS = 500;
+
+// Above every character a run id can hold, so [prefix, prefix + MAX_CHAR) is "starts with prefix".
+const MAX_CHAR = '\u{10FFFF}';
+
+/**
+ * Opens the run store in `file` (creating the file, its folders and its schema if needed).
+ * @example
+ * const store = openRunStore('.mlcycle/mlcycle.db');
+ * store.record({ type: 'run-started', runId, at: Date.now(), dag: 'penguins', params: {}, nodeCount: 7, executor: 'inprocess', concurrency: 2 });
+ * store.listRuns({ limit: 10 });
+ * store.close();
+ */
+export function openRunStore(file: string): RunStore {
+  const sqlite = openDatabase(file);
+  try {
+    migrate(sqlite, file);
+  } catch (err) {
+    sqlite.close();
+    if (err instanceof MlcycleError) throw err;
+    throw new MlcycleError(
+      `openRunStore: cannot set up the schema of run store '${file}': ${(err as Error).message}. ` +
+        'If another mlcycle holds the file for long, retry when it is done.',
+      { cause: err },
+    );
+  }
+  const writes = prepareWrites(sqlite);
+  const reads = prepareReads(sqlite);
+  const commit = sqlite.transaction((batch: PendingWrite[]) => {
+    for (const { query, args } of batch) query.run(args);
+  });
+  let buffer: PendingWrite[] = [];
+  let closed = false;
+
+  const ensureOpen = (method: string): void => {
+    if (closed) throw new MlcycleError(`RunStore.${method}: run store '${file}' is closed; open it again with openRunStore`);
+  };
+
+  const flush = (): void => {
+    ensureOpen('flush');
+    if (buffer.length === 0) return;
+    // Taken out before committing: a batch that fails is reported once, not retried forever.
+    const batch = buffer;
+    buffer = [];
+    try {
+      commit.immediate(batch);
+    } catch (err) {
+      throw new MlcycleError(
+        `RunStore.flush: could not write ${batch.length} rows to run store '${file}': ${(err as Error).message}. ` +
+          'If another process holds the database for long, retry; if the file is damaged, move it aside.',
+        { cause: err },
+      );
+    }
+  };
+
+  const read = <T>(method: string, query: () => T): T => {
+    ensureOpen(method);
+    flush();
+    return query();
+  };
+
+  return {
+    record(event: RunEvent): void {
+      ensureOpen('record');
+      const hint = eventWrites(event, writes, buffer);
+      if (hint === 'now' || buffer.length >= BATCH_ROWS) flush();
+    },
+    flush,
+    getCacheEntry: (key) => read('getCacheEntry', () => {
+      const row = reads.getCacheEntry.get({ key });
+      return row && toCacheEntry(row);
+    }),
+    putCacheEntry(entry: CacheEntry): void {
+      ensureOpen('putCacheEntry');
+      writes.putCacheEntry.run({
+        key: entry.key, task: entry.task, outputs: JSON.stringify(entry.outputs), material: entry.material, created_at: entry.createdAt,
+      });
+    },
+    deleteCacheEntry(key: string): void {
+      ensureOpen('deleteCacheEntry');
+      writes.deleteCacheEntry.run({ key });
+    },
+    lastEntryForNode: (dag, node) => read('lastEntryForNode', () => {
+      const row = reads.lastEntryForNode.get({ dag, node });
+      return row && toCacheEntry(row);
+    }),
+    listRuns: (options = {}) => read('listRuns', () =>
+      reads.listRuns.all({ dag: options.dag ?? null, limit: options.limit ?? -1 }).map(toRunRecord)),
+    getRun: (id) => read('getRun', () => {
+      const row = reads.getRun.get({ id });
+      return row && toRunRecord(row);
+    }),
+    resolveRunId: (prefix) => read('resolveRunId', () => {
+      if (prefix === '') return undefined;
+      if (reads.getRun.get({ id: prefix })) return prefix;
+      const matches = reads.runIdsInRange.all({ from: prefix, to: prefix + MAX_CHAR });
+      return matches.length === 1 ? matches[0].id : undefined;
+    }),
+    nodeRuns: (runId) => read('nodeRuns', () =>
+      toNodeRunRecords(reads.nodeRuns.all({ run_id: runId }), reads.lineage.all({ run_id: runId }))),
+    metrics: (runId) => read('metrics', () => reads.metrics.all({ run_id: runId }).map(toMetricRecord)),
+    referencedDigests: () => read('referencedDigests', () => {
+      const digests = new Set(reads.lineageDigests.all({}).map((r) => r.digest));
+      for (const { outputs } of reads.cacheOutputs.all({})) {
+        for (const o of Object.values(JSON.parse(outputs) as Record<string, { digest: string }>)) digests.add(o.digest);
+      }
+      return digests;
+    }),
+    close(): void {
+      if (closed) return;
+      try {
+        flush();
+      } finally {
+        closed = true;
+        sqlite.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { defineTask, Table, Type } from '../../core/index.ts';
+import { Model } from '../kinds.ts';
+import { predictTable } from './_predict.ts';
+
+/**
+ * Predicts a table with any trained model (tfjs or ml.js): `predicted`, `prob_<class>` for
+ * classifiers, and `actual` when the table has the target column.
+ * @example
+ * const { predictions } = b.add('predict', predict, { model: fit.model, table: split.test }, {});
+ */
+export const predict = defineTask({
+  name: 'algorithms/predict',
+  version: 1,
+  params: Type.Object({}),
+  inputs: { model: Model, table: Table },
+  outputs: { predictions: Table },
+  async run({ model, table }) {
+    return { predictions: await predictTable(model, table) };
+  },
+});

@@ -1,0 +1,54 @@
+import { canonicalJson, type MetricValues, type TaskContext } from '../../core/index.ts';
+import type { DataSchemaSpec, ModelSpec, ProblemSpec, TransformSpec } from '../kinds.ts';
+import { sha256 } from './_digest.ts';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, sealManifest, type BundleManifest } from './_manifest.ts';
+import { modelFiles } from './_model-files.ts';
+import { mlcycleVersion, tfjsVersion } from './_versions.ts';
+
+const encoder = new TextEncoder();
+
+/**
+ * Everything a bundle folder holds, as bytes by file name: preprocessing.json, the model files and
+ * manifest.json (which records every other file's sha256, so a changed byte is caught on load).
+ * @example
+ * const files = bundleFiles({ name: 'penguins', model, transform, problem, schema, metrics, run: ctx.run });
+ */
+export function bundleFiles(input: {
+  name: string;
+  model: ModelSpec;
+  transform: TransformSpec;
+  problem: ProblemSpec;
+  schema: DataSchemaSpec;
+  metrics: MetricValues;
+  run: TaskContext['run'];
+  created?: Date;
+}): { files: Record<string, Uint8Array>; manifest: BundleManifest } {
+  const { name, model, transform, problem, schema, metrics, run } = input;
+  const files: Record<string, Uint8Array> = {
+    'preprocessing.json': encoder.encode(JSON.stringify(transform, null, 2)),
+    ...modelFiles(model),
+  };
+  const manifest = sealManifest({
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    name,
+    created: (input.created ?? new Date()).toISOString(),
+    problem,
+    features: schema.columns.filter((c) => c.name !== problem.target),
+    model: { algorithm: model.algorithm, kind: model.tfjs ? 'tfjs' : 'classical' },
+    metrics,
+    lineage: {
+      runId: run.id,
+      dag: run.dag,
+      dagFile: run.file ?? null,
+      params: run.params,
+      dataDigest: sha256(canonicalJson(schema)),
+      dataDigestOf: 'schema',
+      mlcycleVersion: mlcycleVersion(),
+      tfjsVersion: model.tfjs ? tfjsVersion() : null,
+    },
+    files: Object.fromEntries(Object.entries(files).map(([file, bytes]) => [file, sha256(bytes)])),
+  });
+  files['manifest.json'] = encoder.encode(JSON.stringify(manifest, null, 2));
+  return { files, manifest };
+}

@@ -1,0 +1,51 @@
+import { NonRetryableError } from '../../core/index.ts';
+import type { ModelSpec } from '../kinds.ts';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The model's own fields besides its weights: what the mlcycle side of model.json keeps. */
+type ModelMeta = Omit<ModelSpec, 'tfjs' | 'classical'>;
+
+/**
+ * A model as bundle files. A tfjs model becomes the layers-model format TensorFlow.js itself
+ * loads (`model.json` + `weights.bin`; `tf.loadLayersModel('file://…/model.json')` works), with
+ * mlcycle's fields under `userDefinedMetadata.mlcycle`; a classical model is its ModelSpec as JSON.
+ * @example
+ * const files = modelFiles(model); // { 'model.json': …, 'weights.bin': … }
+ */
+export function modelFiles(model: ModelSpec): Record<string, Uint8Array> {
+  const { tfjs, classical, ...meta } = model;
+  if (tfjs) {
+    const json = {
+      format: 'layers-model',
+      generatedBy: 'mlcycle',
+      convertedBy: null,
+      modelTopology: tfjs.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: tfjs.weightSpecs }],
+      userDefinedMetadata: { mlcycle: meta },
+    };
+    return { 'model.json': encoder.encode(JSON.stringify(json)), 'weights.bin': tfjs.weightData };
+  }
+  return { 'model.json': encoder.encode(JSON.stringify({ ...meta, classical })) };
+}
+
+/**
+ * Rebuilds the ModelSpec from the files `modelFiles` wrote.
+ * @example
+ * const model = readModelFiles({ 'model.json': bytes, 'weights.bin': weights });
+ */
+export function readModelFiles(files: Record<string, Uint8Array | undefined>): ModelSpec {
+  const raw = files['model.json'];
+  if (!raw) throw new NonRetryableError('bundle: model.json is missing');
+  const json = JSON.parse(decoder.decode(raw)) as Record<string, any>;
+  if (json.format !== 'layers-model') return json as ModelSpec;
+  const meta = json.userDefinedMetadata?.mlcycle as ModelMeta | undefined;
+  if (!meta) throw new NonRetryableError('bundle: model.json is a TensorFlow.js model without mlcycle metadata (userDefinedMetadata.mlcycle)');
+  const weights = files['weights.bin'];
+  if (!weights) throw new NonRetryableError('bundle: weights.bin is missing');
+  return {
+    ...meta,
+    tfjs: { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest?.[0]?.weights ?? [], weightData: weights },
+  };
+}

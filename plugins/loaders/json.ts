@@ -1,0 +1,51 @@
+import { defineTask, Table, Type } from '../../core/index.ts';
+import { badFile, decodeText, readDataFile } from './_files.ts';
+import { recordsToTable } from './_records.ts';
+
+/**
+ * Loads a JSON array of records (`[{"a": 1}, {"a": 2, "b": "x"}]`) into a table. Columns are the
+ * union of keys (missing → null); nested objects are flattened one level to 'parent.child';
+ * string columns that are all ISO dates become dates. Syntax errors name the line and column.
+ * @example
+ * const raw = b.add('load', jsonLoader, {}, { path: 'node_modules/vega-datasets/data/penguins.json' });
+ */
+export const jsonLoader = defineTask({
+  name: 'loaders/json',
+  version: 1,
+  params: Type.Object({
+    path: Type.String({ minLength: 1, description: 'File to read, relative to the working directory.' }),
+    parseDates: Type.Boolean({ default: true, description: 'Turn string columns whose every value is an ISO date into dates.' }),
+  }),
+  inputs: {},
+  outputs: { table: Table },
+  files: (p) => [p.path],
+  async run(_inputs, params, ctx) {
+    const file = params.path;
+    const text = decodeText(await readDataFile(file), file);
+    if (text.trim() === '') throw badFile(file, undefined, 'file is blank', 'Expected a JSON array of records');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      const { line, column } = positionOf(text, err as Error);
+      throw badFile(file, line, `invalid JSON${column ? ` at column ${column}` : ''}: ${(err as Error).message}`,
+        'Fix the syntax (a trailing comma or an unquoted key is common); for one record per line use loaders/ndjson', err);
+    }
+    if (!Array.isArray(value)) {
+      throw badFile(file, undefined, `the top-level value is ${value === null ? 'null' : typeof value}, expected an array of records [{...}, …]`,
+        'Wrap the records in an array; for one record per line use loaders/ndjson');
+    }
+    const table = recordsToTable(value, { file, locate: (i) => ({ label: `record ${i + 1}` }), parseDates: params.parseDates });
+    ctx.log.info(`loaded ${table.numRows()} rows × ${table.numCols()} columns from ${file}`);
+    return { table };
+  },
+});
+
+/** Line and column of a JSON.parse error, from V8's "at position N" (end of input when absent). */
+function positionOf(text: string, err: Error): { line: number; column?: number } {
+  const m = /position (\d+)/.exec(err.message);
+  const at = m ? Number(m[1]) : text.length;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return { line, column: m ? at - before.lastIndexOf('\n') : undefined };
+}

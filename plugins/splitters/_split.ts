@@ -1,0 +1,86 @@
+import { NonRetryableError } from '../../core/index.ts';
+import type { FoldsSpec, ProblemSpec } from '../kinds.ts';
+import { categoryKey, isMissing, requireColumns, type DataTable } from '../transformers/_table.ts';
+
+/**
+ * The rows at `indices` (ascending, so each split keeps the table's order) as a new table.
+ * @example
+ * takeRows(table, [0, 2, 5])
+ */
+export function takeRows(table: DataTable, indices: readonly number[]): DataTable {
+  return table.reify([...indices].sort((a, b) => a - b)) as DataTable;
+}
+
+/**
+ * How many rows a holdout of `fraction` takes: rounded up (as scikit-learn does), and at least one
+ * row left on each side, because an empty train or test split breaks every later task.
+ * @example
+ * holdoutSize(344, 0.2, 'splitters/train-test') // 69
+ */
+export function holdoutSize(rows: number, fraction: number, where: string): number {
+  if (rows < 2) throw new NonRetryableError(`${where}: the table has ${rows} row(s); a split needs at least 2`);
+  return Math.min(rows - 1, Math.max(1, Math.ceil(rows * fraction)));
+}
+
+/**
+ * Row indices grouped by target class, classes in sorted order (missing targets form their own
+ * group, so no row is lost). Regression targets cannot be stratified.
+ * @example
+ * classRows(table, problem) // Map { 'Adelie' => [0, 1, …], 'Chinstrap' => […], … }
+ */
+export function classRows(table: DataTable, problem: ProblemSpec, where: string): Map<string, number[]> {
+  if (problem.task === 'regression') {
+    throw new NonRetryableError(
+      `${where}: the problem is regression, and a continuous target '${problem.target}' has no classes to stratify; ` +
+        `use the unstratified splitter`,
+    );
+  }
+  requireColumns(table, [problem.target], where);
+  const values = table.array(problem.target) as ArrayLike<unknown>;
+  const groups = new Map<string, number[]>();
+  for (let row = 0; row < values.length; row++) {
+    const key = isMissing(values[row]) ? '(missing)' : categoryKey(values[row]);
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(row);
+  }
+  return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Splits `total` across groups in proportion to their sizes (largest remainder), so per-class test
+ * counts add up to exactly the holdout size.
+ * @example
+ * allocate([152, 68, 124], 69) // [30, 14, 25]
+ */
+export function allocate(sizes: readonly number[], total: number): number[] {
+  const n = sizes.reduce((a, b) => a + b, 0);
+  const exact = sizes.map((s) => (s * total) / n);
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    out[i]++;
+    left--;
+  }
+  return out;
+}
+
+/**
+ * Turns per-fold test rows into a Folds artifact: each fold's train is every other row, both sorted.
+ * @example
+ * toFolds(6, [[0, 3], [1, 4], [2, 5]])
+ */
+export function toFolds(rows: number, tests: number[][]): FoldsSpec {
+  return {
+    rows,
+    folds: tests.map((test) => {
+      const inTest = new Set(test);
+      return {
+        train: Array.from({ length: rows }, (_, i) => i).filter((i) => !inTest.has(i)),
+        test: [...test].sort((a, b) => a - b),
+      };
+    }),
+  };
+}

@@ -1,0 +1,78 @@
+import { NonRetryableError } from '../../core/index.ts';
+import { columnKind, columnValues, isMissing, replaceColumns, requireColumns, type DataTable } from './_table.ts';
+import { mean, median, mostFrequent } from './_stats.ts';
+
+export type ImputeMethod = 'mean' | 'median' | 'most_frequent' | 'constant';
+export type FillValue = number | string | boolean;
+
+/** Fitted imputation: the value each column's missing cells become. */
+export type ImputeStep = {
+  type: 'impute';
+  columns: Array<{ column: string; method: ImputeMethod; value: FillValue }>;
+};
+
+export interface ImputeOptions {
+  columns: Array<{ column: string; method: ImputeMethod }>;
+  /** For 'constant': defaults to 0 for numeric columns and 'missing' for categorical ones. */
+  fillValue?: FillValue;
+}
+
+/**
+ * Learns each column's fill value from `table` (the training split).
+ * @example
+ * fitImpute(train, { columns: [{ column: 'Body Mass (g)', method: 'median' }] })
+ * // { type: 'impute', columns: [{ column: 'Body Mass (g)', method: 'median', value: 4050 }] }
+ */
+export function fitImpute(table: DataTable, opts: ImputeOptions): ImputeStep {
+  requireColumns(table, opts.columns.map((c) => c.column), 'impute');
+  return {
+    type: 'impute',
+    columns: opts.columns.map(({ column, method }) => ({
+      column,
+      method,
+      value: fillValueFor(columnValues(table, column), column, method, opts.fillValue),
+    })),
+  };
+}
+
+function fillValueFor(values: unknown[], column: string, method: ImputeMethod, fill?: FillValue): FillValue {
+  const kind = columnKind(values);
+  const present = values.filter((v) => !isMissing(v)) as FillValue[];
+  if (method === 'constant') {
+    const value = fill ?? (kind === 'numeric' ? 0 : 'missing');
+    if (kind === 'numeric' && typeof value !== 'number') {
+      throw new NonRetryableError(`impute: column '${column}' is numeric; fillValue must be a number, got ${JSON.stringify(value)}`);
+    }
+    if (kind === 'categorical' && typeof value === 'number') {
+      throw new NonRetryableError(`impute: column '${column}' is categorical; fillValue must be a string or boolean, got ${value}`);
+    }
+    return value;
+  }
+  if (present.length === 0) {
+    throw new NonRetryableError(
+      `impute: column '${column}' has no values in the training rows, so '${method}' has nothing to learn from; ` +
+        `drop it (cleaners/drop-columns) or use method 'constant'`,
+    );
+  }
+  if (method === 'most_frequent') return mostFrequent(present);
+  if (kind !== 'numeric') {
+    throw new NonRetryableError(
+      `impute: column '${column}' is ${kind}; '${method}' needs numbers. Use 'most_frequent' or 'constant' for it`,
+    );
+  }
+  return method === 'mean' ? mean(present as number[]) : median(present as number[]);
+}
+
+/**
+ * Fills missing cells with the fitted values; present cells are untouched.
+ * @example
+ * applyImpute(test, step)
+ */
+export function applyImpute(table: DataTable, step: ImputeStep): DataTable {
+  requireColumns(table, step.columns.map((c) => c.column), 'apply impute');
+  const out = new Map<string, Record<string, unknown[]>>();
+  for (const { column, value } of step.columns) {
+    out.set(column, { [column]: columnValues(table, column).map((v) => (isMissing(v) ? value : v)) });
+  }
+  return replaceColumns(table, out);
+}

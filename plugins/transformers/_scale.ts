@@ -1,0 +1,92 @@
+import { NonRetryableError } from '../../core/index.ts';
+import { numericValues, replaceColumns, requireColumns, type DataTable } from './_table.ts';
+import { mean, present, std } from './_stats.ts';
+
+/** Fitted standardisation: each column's train mean and population std. */
+export type StandardizeStep = { type: 'standardize'; columns: Array<{ column: string; mean: number; std: number }> };
+
+/** Fitted min-max scaling: each column's train min and max. */
+export type MinMaxStep = { type: 'minmax'; columns: Array<{ column: string; min: number; max: number }> };
+
+function trainValues(table: DataTable, column: string, where: string): number[] {
+  const xs = present(numericValues(table, column, where));
+  if (xs.length === 0) {
+    throw new NonRetryableError(`${where}: column '${column}' has no values in the training rows; impute or drop it first`);
+  }
+  return xs;
+}
+
+/**
+ * Learns mean and std per column.
+ * @example
+ * fitStandardize(train, { columns: ['Flipper Length (mm)'] })
+ */
+export function fitStandardize(table: DataTable, opts: { columns: string[] }): StandardizeStep {
+  requireColumns(table, opts.columns, 'standardize');
+  return {
+    type: 'standardize',
+    columns: opts.columns.map((column) => {
+      const xs = trainValues(table, column, 'standardize');
+      const mu = mean(xs);
+      return { column, mean: mu, std: std(xs, mu) };
+    }),
+  };
+}
+
+/**
+ * (x − mean) / std with the fitted numbers; a constant train column (std 0) is only centred, since
+ * dividing by 0 would turn every value into NaN. Missing stays missing.
+ * @example
+ * applyStandardize(test, step)
+ */
+export function applyStandardize(table: DataTable, step: StandardizeStep): DataTable {
+  return mapColumns(table, step.columns, 'apply standardize', (c) => (x) => (c.std === 0 ? x - c.mean : (x - c.mean) / c.std));
+}
+
+/**
+ * Learns min and max per column.
+ * @example
+ * fitMinMax(train, { columns: ['Body Mass (g)'] })
+ */
+export function fitMinMax(table: DataTable, opts: { columns: string[] }): MinMaxStep {
+  requireColumns(table, opts.columns, 'minmax');
+  return {
+    type: 'minmax',
+    columns: opts.columns.map((column) => {
+      const xs = trainValues(table, column, 'minmax');
+      // A loop, not Math.min(...xs): spreading a large column overflows the call stack.
+      let min = Infinity;
+      let max = -Infinity;
+      for (const x of xs) {
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+      return { column, min, max };
+    }),
+  };
+}
+
+/**
+ * (x − min) / (max − min) with the train min and max; values outside the train range map outside
+ * [0, 1] on purpose (clipping would hide drift). A constant train column (range 0) maps to 0.
+ * @example
+ * applyMinMax(test, step)
+ */
+export function applyMinMax(table: DataTable, step: MinMaxStep): DataTable {
+  return mapColumns(table, step.columns, 'apply minmax', (c) => (x) => (c.max === c.min ? 0 : (x - c.min) / (c.max - c.min)));
+}
+
+function mapColumns<C extends { column: string }>(
+  table: DataTable,
+  columns: C[],
+  where: string,
+  fn: (c: C) => (x: number) => number,
+): DataTable {
+  requireColumns(table, columns.map((c) => c.column), where);
+  const out = new Map<string, Record<string, unknown[]>>();
+  for (const c of columns) {
+    const f = fn(c);
+    out.set(c.column, { [c.column]: numericValues(table, c.column, where).map((v) => (v === null ? null : f(v))) });
+  }
+  return replaceColumns(table, out);
+}

@@ -1,0 +1,86 @@
+/**
+ * Plain statistics over the present values of a column. Written here rather than with arquero ops
+ * because the fitted numbers must be exactly reproducible and explainable in a Transform.
+ */
+
+/** The present (non-null) numbers. */
+export function present(values: ReadonlyArray<number | null>): number[] {
+  return values.filter((v): v is number => v !== null);
+}
+
+/**
+ * Arithmetic mean.
+ * @example
+ * mean([1, 2, 6]) // 3
+ */
+export function mean(xs: readonly number[]): number {
+  let sum = 0;
+  for (const x of xs) sum += x;
+  return sum / xs.length;
+}
+
+/**
+ * Population standard deviation (divides by n, as scikit-learn's StandardScaler does).
+ * @example
+ * std([1, 3]) // 1
+ */
+export function std(xs: readonly number[], mu: number = mean(xs)): number {
+  let sum = 0;
+  for (const x of xs) sum += (x - mu) ** 2;
+  return Math.sqrt(sum / xs.length);
+}
+
+/**
+ * Quantile with linear interpolation between order statistics (numpy's default method).
+ * @example
+ * quantile([1, 2, 3, 4], 0.5) // 2.5
+ */
+export function quantile(xs: readonly number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * p;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * Median (mean of the two middle values for an even count).
+ * @example
+ * median([4, 1, 3, 2]) // 2.5
+ */
+export function median(xs: readonly number[]): number {
+  return quantile(xs, 0.5);
+}
+
+/**
+ * The most frequent value; ties go to the smallest (numbers numerically, others by string), as in
+ * scikit-learn, so the choice does not depend on row order.
+ * @example
+ * mostFrequent(['b', 'a', 'b', 'a']) // 'a'
+ */
+export function mostFrequent<T extends number | string | boolean>(values: readonly T[]): T {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: T | undefined;
+  let bestCount = -1;
+  for (const [v, n] of counts) {
+    if (n > bestCount || (n === bestCount && compareValues(v, best as T) < 0)) {
+      best = v;
+      bestCount = n;
+    }
+  }
+  return best as T;
+}
+
+/**
+ * Orders numbers numerically and anything else by its string form (code-unit order, locale-free so
+ * a Transform fitted on one machine sorts the same on another).
+ * @example
+ * [10, 9].sort(compareValues) // [9, 10]
+ */
+export function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}

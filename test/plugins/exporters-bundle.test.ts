@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { IntegrityError, NonRetryableError, ValidationError } from '../../core/index.ts';
+import { predictTable } from '../../plugins/algorithms/_predict.ts';
+import { loadBundle, predictBundle } from '../../plugins/exporters/_bundle-io.ts';
+import { bundle } from '../../plugins/exporters/bundle.ts';
+import { makeContext, runTask } from '../helpers/task-context.ts';
+import { trainPenguins, type Trained } from './exporters-fixture.ts';
+
+let root: string;
+let tree: Trained;
+const metrics = { accuracy: 0.95, baseline_accuracy: 0.44 };
+const run = { id: 'run-123', dag: 'penguins', file: 'dags/penguins.ts', params: { algorithm: 'tree' } };
+
+async function exportTo(dir: string, trained: Trained, name = 'penguins') {
+  const { model, transform, problem, schema } = trained;
+  return (await runTask(bundle, { model, transform, problem, schema, metrics }, { out: dir, name }, makeContext({ run }))).bundle;
+}
+
+/** A fresh copy of a valid bundle, to tamper with. */
+async function freshBundle(tag: string): Promise<string> {
+  const dir = path.join(root, tag);
+  await exportTo(dir, tree);
+  return dir;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'mlcycle-bundle-'));
+  tree = await trainPenguins('tree');
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('exporters/bundle → loadBundle → predictBundle', () => {
+  it('writes manifest, preprocessing and model files, with lineage and sha256 of each file', async () => {
+    const out = await exportTo(path.join(root, 'tree'), tree);
+    expect(out).toEqual({ path: path.join(root, 'tree'), name: 'penguins', files: ['manifest.json', 'model.json', 'preprocessing.json'] });
+    const manifest = JSON.parse(await readFile(path.join(out.path, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      format: 'mlcycle-bundle', formatVersion: 1, name: 'penguins', problem: tree.problem, metrics,
+      model: { algorithm: 'decision-tree', kind: 'classical' },
+      lineage: { runId: 'run-123', dag: 'penguins', dagFile: 'dags/penguins.ts', params: { algorithm: 'tree' }, mlcycleVersion: '0.1.0', tfjsVersion: null },
+    });
+    expect(manifest.lineage.dataDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.parse(manifest.created)).not.toBeNaN();
+    expect(manifest.features.map((f: { name: string }) => f.name)).toEqual(
+      ['Island', 'Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Sex'],
+    );
+    expect(Object.keys(manifest.files).sort()).toEqual(['model.json', 'preprocessing.json']);
+    // The rename left no temp folders beside the bundle.
+    expect((await readdir(root)).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('predicts raw rows exactly as the model predicts the transformed test split', async () => {
+    const dir = path.join(root, 'tree-predict');
+    await exportTo(dir, tree);
+    const loaded = await loadBundle(dir);
+    const rows = tree.rows.test.map(({ Species, ...features }) => features);
+    const out = await predictBundle(loaded, rows);
+    const direct = await predictTable(tree.model, tree.testX);
+    expect(out.array('predicted')).toEqual(direct.array('predicted'));
+    expect(out.columnNames()).toEqual([...Object.keys(rows[0]!), 'predicted', 'prob_Adelie', 'prob_Chinstrap', 'prob_Gentoo']);
+    const truth = tree.rows.test.map((r) => r.Species);
+    const hits = Array.from(out.array('predicted') as ArrayLike<unknown>).filter((p, i) => p === truth[i]).length;
+    expect(hits / truth.length).toBeGreaterThan(0.9);
+  });
+
+  it('round-trips a TensorFlow.js model through model.json + weights.bin', async () => {
+    const logreg = await trainPenguins('logreg');
+    const out = await exportTo(path.join(root, 'logreg'), logreg);
+    expect(out.files).toEqual(['manifest.json', 'model.json', 'preprocessing.json', 'weights.bin']);
+    const loaded = await loadBundle(out.path);
+    expect(loaded.manifest.lineage.tfjsVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(loaded.model.tfjs!.weightData).toEqual(logreg.model.tfjs!.weightData);
+    const preds = await predictBundle(loaded, logreg.rows.test);
+    const direct = await predictTable(logreg.model, logreg.testX);
+    expect(preds.array('prob_Gentoo')).toEqual(direct.array('prob_Gentoo'));
+    // The folder is a TensorFlow.js layers model too: tfjs's own loader reads model.json + weights.bin.
+    const tf = await import('@tensorflow/tfjs');
+    // A file-backed fetch; JSON is parsed in this realm (a real Response's objects confuse tfjs under jest's vm).
+    const fetchFunc = async (url: string) => {
+      const bytes = await readFile(path.join(out.path, path.basename(new URL(url).pathname)));
+      return {
+        ok: true, status: 200,
+        json: async () => JSON.parse(bytes.toString('utf8')),
+        arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      };
+    };
+    const tfModel = await tf.loadLayersModel(tf.io.http('http://bundle/model.json', { fetchFunc }));
+    expect(tfModel.inputs[0]!.shape).toEqual([null, logreg.model.features.length]);
+    tfModel.dispose();
+  }, 60_000);
+
+  it('replaces an existing bundle, but never a folder that is not a bundle', async () => {
+    const dir = path.join(root, 'replace');
+    await exportTo(dir, tree, 'first');
+    await exportTo(dir, tree, 'second');
+    expect((await loadBundle(dir)).manifest.name).toBe('second');
+    const precious = path.join(root, 'precious');
+    await mkdir(precious);
+    await writeFile(path.join(precious, 'thesis.tex'), 'years of work');
+    await expect(exportTo(precious, tree)).rejects.toThrow(NonRetryableError);
+    await expect(exportTo(precious, tree)).rejects.toThrow(/not an mlcycle bundle/);
+    expect(existsSync(path.join(precious, 'thesis.tex'))).toBe(true);
+  });
+});
+
+describe('loadBundle refuses damaged bundles', () => {
+  it('a model file changed after export', async () => {
+    const dir = await freshBundle('tampered-model');
+    const file = path.join(dir, 'model.json');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"decision-tree"', '"decision-trees"'));
+    await expect(loadBundle(dir)).rejects.toThrow(IntegrityError);
+    await expect(loadBundle(dir)).rejects.toThrow(/model\.json does not match the manifest/);
+  });
+
+  it('a manifest edited by hand (its digest no longer matches)', async () => {
+    const dir = await freshBundle('tampered-manifest');
+    const file = path.join(dir, 'manifest.json');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"accuracy": 0.95', '"accuracy": 0.99'));
+    await expect(loadBundle(dir)).rejects.toThrow(/manifest\.json was modified after export/);
+  });
+
+  it('a missing manifest, invalid JSON, a wrong format, a missing file', async () => {
+    const dir = await freshBundle('broken');
+    const manifestFile = path.join(dir, 'manifest.json');
+    const good = await readFile(manifestFile, 'utf8');
+    await writeFile(manifestFile, '{ not json');
+    await expect(loadBundle(dir)).rejects.toThrow(/manifest\.json is not valid JSON/);
+    await writeFile(manifestFile, good.replace('"mlcycle-bundle"', '"other-bundle"'));
+    await expect(loadBundle(dir)).rejects.toThrow(/format is "other-bundle", expected 'mlcycle-bundle'/);
+    await writeFile(manifestFile, good);
+    await rm(path.join(dir, 'preprocessing.json'));
+    await expect(loadBundle(dir)).rejects.toThrow(/preprocessing\.json is missing/);
+    await rm(manifestFile);
+    await expect(loadBundle(dir)).rejects.toThrow(/manifest\.json is missing/);
+  });
+});
+
+describe('predictBundle checks input against the feature schema', () => {
+  it('lists every missing column and wrong-typed value; extra columns are fine', async () => {
+    const loaded = await loadBundle(await freshBundle('inputs'));
+    const [first] = tree.rows.test;
+    const { Island, 'Body Mass (g)': _mass, ...partial } = first!;
+    const err = await predictBundle(loaded, [{ ...partial, 'Beak Length (mm)': 'long', comment: 'extra' }]).catch((e) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toMatch(/missing column\(s\): 'Island', 'Body Mass \(g\)'/);
+    expect(err.message).toMatch(/column 'Beak Length \(mm\)' must hold number values \(row 1: "long"\)/);
+    const ok = await predictBundle(loaded, [{ ...first, comment: 'extra' }]);
+    expect(ok.numRows()).toBe(1);
+    expect(ok.get('comment', 0)).toBe('extra');
+  });
+});
