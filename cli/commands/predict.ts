@@ -42,13 +42,13 @@ export function registerPredict(program: Command, io: PredictIo = {}): void {
         const summary = { bundle: bundle.manifest.name, rows: predictions.numRows() };
         if (flags.out) {
           const out = resolve(cwd, flags.out);
-          await writeFile(out, `${toCSV(predictions)}\n`);
+          await writeFile(out, endLine(toCSV(predictions)));
           if (flags.json) stdout.write(`${JSON.stringify({ ...summary, out }, null, 2)}\n`);
           else stderr.write(`wrote ${summary.rows} predictions to ${out}\n`);
         } else if (flags.json) {
           stdout.write(`${JSON.stringify({ ...summary, predictions: predictions.objects() }, null, 2)}\n`);
         } else {
-          stdout.write(`${toCSV(predictions)}\n`);
+          stdout.write(endLine(toCSV(predictions)));
         }
       } catch (err) {
         if (err instanceof UsageError) throw err;
@@ -56,6 +56,11 @@ export function registerPredict(program: Command, io: PredictIo = {}): void {
         throw Object.assign(new UsageError(`predict: ${message}`), { cause: err });
       }
     });
+}
+
+/** Text files end with one newline (arquero's toCSV already adds it; guard in case that changes). */
+function endLine(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
 
 /** Input rows from a CSV/TSV file (types guessed by arquero) or a JSON array of row objects. */

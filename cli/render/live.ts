@@ -1,4 +1,4 @@
-import { Listr, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
 import type { BuiltDag, RunEvent } from '../../core/index.ts';
 import { colorsFor, formatDuration, formatMetrics } from './format.ts';
 import type { Renderer } from './renderer.ts';
@@ -50,7 +50,10 @@ export function createLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStream): R
         row.wrapper = wrapper;
         wrapper.title = row.title;
         const outcome = await row.finished;
-        if (outcome.kind === 'fail') throw new Error(outcome.message);
+        if (outcome.kind === 'fail') {
+          wrapper.title = row.label;
+          throw new Error(outcome.message);
+        }
         if (outcome.kind === 'skip') wrapper.skip(outcome.title);
         else wrapper.title = outcome.title;
       },
@@ -61,8 +64,13 @@ export function createLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStream): R
       registerSignalListeners: false,
       fallbackRendererCondition: false,
       collectErrors: false,
-      // Write the view to stderr: stdout is reserved for `--json`.
-      rendererOptions: { processOutput: new ProcessOutput(stream, stream), collapseErrors: false, collapseSkips: false },
+      rendererOptions: {
+        // The view goes to stderr: stdout is reserved for `--json`. The default renderer writes
+        // through its logger's ProcessOutput, so that is where the stream is set.
+        logger: new ListrLogger({ useIcons: true, toStderr: [], processOutput: new ProcessOutput(stream, stream) }),
+        collapseErrors: false,
+        collapseSkips: false,
+      },
     },
   );
   const running = listr.run().catch(() => undefined);

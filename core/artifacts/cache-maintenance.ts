@@ -53,9 +53,10 @@ export interface GcBlobsOptions {
   /** Report what would be removed, remove nothing. */
   dryRun: boolean;
   /**
-   * Unreferenced blobs modified less than this long ago are kept (default one hour): a run in
-   * progress writes a blob before it records the reference in the run store, and a write that finds
-   * its blob present touches it. Pass 0 to collect everything unreferenced.
+   * Unreferenced blobs modified less than this long ago are kept (default 0: collect everything
+   * unreferenced). A run in progress writes a blob before it records the reference in the run store
+   * (and a write that finds its blob present touches it), so a gc that may overlap a run should pass
+   * a grace period, e.g. an hour; otherwise that run can lose an input it just wrote.
    */
   graceMs?: number;
   /** Temp files older than this are leftovers of crashed writes and are removed (default one hour). */
@@ -80,12 +81,12 @@ export interface GcBlobsReport {
 /**
  * Removes blobs nothing references, and temp files crashed writes left, for `mlcycle cache gc`.
  * @example
- * const report = gcBlobs(blobs, store.referencedDigests(), { dryRun: false });
+ * const report = gcBlobs(blobs, store.referencedDigests(), { dryRun: false, graceMs: 3_600_000 });
  * console.error(`freed ${report.freedBytes} bytes in ${report.removed.length} blobs`);
  */
 export function gcBlobs(blobs: BlobStore, referenced: Set<string>, options: GcBlobsOptions): GcBlobsReport {
   const now = options.now ?? Date.now();
-  const graceMs = options.graceMs ?? HOUR_MS;
+  const graceMs = options.graceMs ?? 0;
   const tempMaxAgeMs = options.tempMaxAgeMs ?? HOUR_MS;
   const report: GcBlobsReport = { removed: [], freedBytes: 0, kept: 0, recent: 0, tempFiles: [] };
 

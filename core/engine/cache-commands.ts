@@ -8,7 +8,8 @@ import type { Workspace } from './workspace.ts';
  * const report = verifyCache(openWorkspace(), { quarantine: true });
  */
 export function verifyCache(ws: Workspace, options: { quarantine: boolean; onProgress?: (done: number, total: number) => void }) {
-  return verifyBlobs(ws.blobs, options);
+  // Digests the store references but the blob store lacks are reported as missing.
+  return verifyBlobs(ws.blobs, { ...options, expected: ws.store.referencedDigests() });
 }
 
 /**
@@ -16,6 +17,7 @@ export function verifyCache(ws: Workspace, options: { quarantine: boolean; onPro
  * @example
  * gcCache(openWorkspace(), { dryRun: true }).removed.length;
  */
-export function gcCache(ws: Workspace, options: { dryRun: boolean }) {
-  return gcBlobs(ws.blobs, ws.store.referencedDigests(), options);
+export function gcCache(ws: Workspace, options: { dryRun: boolean; graceMs?: number }) {
+  // The grace period spares blobs a run in another process has written but not yet recorded.
+  return gcBlobs(ws.blobs, ws.store.referencedDigests(), { graceMs: 10 * 60_000, ...options });
 }

@@ -5,6 +5,7 @@ import type { BuiltDag, DagNode, NodeInput } from '../dag/types.ts';
 import { CancelledError, TimeoutError, isRetryable, toErrorInfo } from '../errors.ts';
 import type { Executor, ExecResult, InputArtifact } from '../executors/types.ts';
 import { nodeKey } from '../plan/cache-key.ts';
+import type { CodeDigest } from '../plan/code-digest.ts';
 import type { OutputDigest, RunEvent } from '../scheduler/events.ts';
 import type { Workspace } from './workspace.ts';
 import { resolveRetry, retryDelayMs } from './retry-policy.ts';
@@ -28,6 +29,8 @@ export interface NodeRunnerContext {
   emit(event: RunEvent): void;
   states: Map<string, NodeState>;
   signal: AbortSignal;
+  /** Code digests by module URL, for this run. */
+  codeCache?: Map<string, CodeDigest>;
 }
 
 /** A stable per-node seed: the run seed mixed with the node id, so sibling nodes differ. */
@@ -72,7 +75,7 @@ async function prepare(c: NodeRunnerContext, node: DagNode): Promise<Prepared> {
     Object.entries(node.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map(inputOf) : inputOf(ref)]),
   );
   const seed = nodeSeed(c.seed, node.id);
-  const { key, material, codeFiles } = nodeKey(node, inputs, { cwd: c.dag.cwd, seed });
+  const { key, material, codeFiles } = nodeKey(node, inputs, { cwd: c.dag.cwd, seed, codeCache: c.codeCache });
   const prep: Prepared = { node, cached: false, key, material: canonicalJson({ material, codeFiles }), inputs, seed };
   if (c.noCache || node.task.cache === false) return prep;
   const entry = c.ws.store.getCacheEntry(key);
@@ -107,6 +110,7 @@ function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
       const controller = new AbortController();
       const onRunAbort = () => controller.abort(new CancelledError('run cancelled'));
       c.signal.addEventListener('abort', onRunAbort, { once: true });
+      let settled = false;
       executor
         .execute(
           { task: node.task.ref, nodeId: node.id, params: node.params, inputs: prep.inputs, objectsRoot: c.ws.blobs.root, seed: prep.seed, attempt, run: { id: c.runId, dag: c.dag.name, file: c.dag.file, params: Object.fromEntries(c.dag.params.map((p) => [p.name, p.value])) } },
@@ -116,11 +120,15 @@ function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
             onReport: (step, metrics) => c.emit({ type: 'node-metric', runId: c.runId, at: Date.now(), node: node.id, step, metrics }),
           },
         )
-        .then((r) => { sub.next(r); sub.complete(); }, (e) => sub.error(e));
-      // Unsubscribing (timeout, cancel) aborts the attempt; the executor stores nothing once aborted.
+        .then(
+          (r) => { settled = true; sub.next(r); sub.complete(); },
+          (e) => { settled = true; sub.error(e); },
+        );
+      // Unsubscribing before the attempt settled (timeout, cancel) aborts it; the executor stores
+      // nothing once aborted.
       return () => {
         c.signal.removeEventListener('abort', onRunAbort);
-        if (!controller.signal.aborted) controller.abort(new CancelledError('attempt abandoned'));
+        if (!settled && !controller.signal.aborted) controller.abort(new CancelledError('attempt abandoned'));
       };
     });
     return node.task.timeoutMs

@@ -1,7 +1,7 @@
 import type { BuiltDag, NodeInput } from '../dag/types.ts';
 import type { InputArtifact } from '../executors/types.ts';
 import { codeDigest } from '../plan/code-digest.ts';
-import { nodeKey } from '../plan/cache-key.ts';
+import { nodeKey, prefixed } from '../plan/cache-key.ts';
 import type { OutputDigest } from '../scheduler/events.ts';
 import { explainChange, type StoredMaterial } from './explain-change.ts';
 import { nodeSeed } from './node-runner.ts';
@@ -30,7 +30,7 @@ export function planDag(dag: BuiltDag, options: { home?: string; seed?: number }
       if (pending.length) {
         const code = codeDigest(node.task.ref.moduleUrl);
         const reasons = prevMaterial
-          ? explainChange(prevMaterial, { material: { ...prevMaterial.material, task: node.task.name, version: node.task.version, codeDigest: code.digest, params: node.params, seed, inputs: undefined }, codeFiles: { ...code.files, ...pkgs(code.packages) } }, { cwd: dag.cwd, moduleUrl: node.task.ref.moduleUrl })
+          ? explainChange(prevMaterial, { material: { ...prevMaterial.material, task: node.task.name, version: node.task.version, codeDigest: code.digest, params: node.params, seed, inputs: undefined }, codeFiles: { ...code.files, ...prefixed(code.packages) } }, { cwd: dag.cwd, moduleUrl: node.task.ref.moduleUrl })
           : [];
         const ups = [...new Set(pending)];
         reasons.push(`upstream ${ups.map((u) => `'${u}'`).join(', ')} will run first`);
@@ -71,8 +71,4 @@ export function planDag(dag: BuiltDag, options: { home?: string; seed?: number }
   } finally {
     ws.close();
   }
-}
-
-function pkgs(packages: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(packages).map(([n, v]) => [`package:${n}`, v]));
 }

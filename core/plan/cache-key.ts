@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../artifacts/kind.ts';
 import type { DagNode } from '../dag/types.ts';
 import type { InputArtifact } from '../executors/types.ts';
-import { codeDigest } from './code-digest.ts';
+import { codeDigest, type CodeDigest } from './code-digest.ts';
 import { fileDigest } from './file-digest.ts';
 
 /** Bump when the recipe below changes: every key changes with it. */
@@ -36,9 +36,15 @@ export interface NodeKey {
 export function nodeKey(
   node: DagNode,
   inputs: Record<string, InputArtifact | InputArtifact[]>,
-  options: { cwd: string; seed: number },
+  options: { cwd: string; seed: number; codeCache?: Map<string, CodeDigest> },
 ): NodeKey {
-  const code = codeDigest(node.task.ref.moduleUrl);
+  // Within one run the loaded code cannot change, so a run may memoise digests by module.
+  const url = node.task.ref.moduleUrl;
+  let code = options.codeCache?.get(url);
+  if (!code) {
+    code = codeDigest(url);
+    options.codeCache?.set(url, code);
+  }
   const label = `node '${node.id}' (${node.task.name})`;
   const files = node.task.files
     ? Object.fromEntries(node.task.files(node.params as never).map((f) => [f, fileDigest(f, options.cwd, label)]))
@@ -59,6 +65,7 @@ export function nodeKey(
   return { key, material, codeFiles: { ...code.files, ...prefixed(code.packages) } };
 }
 
-function prefixed(packages: Record<string, string>): Record<string, string> {
+/** `package:<name>` → version, beside file paths in the code map that `plan` explains from. */
+export function prefixed(packages: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(packages).map(([name, version]) => [`package:${name}`, version]));
 }

@@ -27,6 +27,7 @@ export async function fitModel(
   const order = permutation(x.length, rand);
   const nVal = Math.min(Math.floor(x.length * p.validationFraction), x.length - 1);
   const [valRows, trainRows] = [order.slice(0, nVal), order.slice(nVal)];
+  if (p.patience > 0 && nVal === 0) ctx.log.warn('patience is set but no rows are held out (validationFraction too small): early stopping is off');
   const pick = (rows: number[], m: number[][]) => tf.tensor2d(rows.map((i) => m[i]), [rows.length, m[0].length]);
   const xTrain = pick(trainRows, x);
   const yTrain = pick(trainRows, y);

@@ -36,7 +36,7 @@ export async function trainTfModel(
   const { y, extra } = encodeTargets(train, problem);
   const head = headFor(problem.task, problem.classes?.length ?? 0);
   const seed = toSeed(params.seed ?? ctx.seed);
-  const model = buildNetwork(tf, { inputs: features.length, ...arch, hidden: arch.hidden, l2: params.l2, head, seed });
+  const model = buildNetwork(tf, { inputs: features.length, hidden: arch.hidden, activation: arch.activation, dropout: arch.dropout, l2: params.l2, head, seed });
   try {
     const summary = await fitModel(tf, model, x, y, head, params, seed, ctx);
     ctx.log.info(`${arch.algorithm}: ${summary.epochs} epoch(s), loss ${summary.loss.toFixed(4)}${summary.stoppedEarly ? ' (early stop)' : ''}`);

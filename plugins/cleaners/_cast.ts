@@ -6,7 +6,11 @@ export type CastType = 'number' | 'string' | 'boolean';
 const TRUE = new Set(['true', 't', 'yes', 'y', '1']);
 const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
 
-/** A failed cast: the cell becomes null and the caller counts it. */
+/**
+ * A failed cast: the cell becomes null and the caller counts it.
+ * @example
+ * if (castValue(v, 'number') === UNCASTABLE) failed++;
+ */
 export const UNCASTABLE: unique symbol = Symbol('uncastable');
 
 /**

@@ -1,4 +1,4 @@
-import { isMissing, type DataTable } from '../transformers/_table.ts';
+import { isMissing, pickRows, type DataTable } from '../transformers/_table.ts';
 
 /**
  * A stable identity key for a row's values in `columns`: equal cells give equal keys (all missing
@@ -30,5 +30,5 @@ function cellKey(v: unknown): [string, unknown] {
 export function keepRows(table: DataTable, keep: (row: number) => boolean): DataTable {
   const rows: number[] = [];
   for (let row = 0; row < table.numRows(); row++) if (keep(row)) rows.push(row);
-  return table.reify(rows) as DataTable;
+  return pickRows(table, rows);
 }

@@ -58,11 +58,12 @@ export function rocChart(roc: Record<string, { auc: number; points: Array<{ fpr:
       },
       {
         data: { values },
-        mark: { type: 'line', interpolate: 'step-after' },
+        // Linear, not step: a run of tied scores moves both rates at once, a diagonal segment.
+        mark: { type: 'line' },
         encoding: {
           x: { field: 'fpr', type: 'quantitative', title: 'false positive rate', scale: { domain: [0, 1] } },
           y: { field: 'tpr', type: 'quantitative', title: 'true positive rate', scale: { domain: [0, 1] } },
-          color: { field: 'curve', type: 'nominal', title: null },
+          color: { field: 'curve', type: 'nominal', title: null, legend: { labelLimit: 0, orient: 'bottom-right' } },
           order: { field: 'order', type: 'quantitative' },
         },
       },
@@ -82,9 +83,9 @@ export function learningChart(rows: Array<{ epoch: number; series: string; value
     data: { values: rows },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'value', type: 'quantitative', title: 'loss' },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 0 } },
     },
   };
 }

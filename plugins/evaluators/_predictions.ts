@@ -32,7 +32,11 @@ export function numericColumn(table: ColumnTable, name: string, where: string): 
   return values;
 }
 
-/** Class label as the contract stores it: a string (numbers and booleans are stringified). */
+/**
+ * Class label as the contract stores it: a string (numbers and booleans are stringified).
+ * @example
+ * label(1) // '1'
+ */
 export function label(value: unknown): string {
   return value === null || value === undefined ? '' : String(value);
 }
@@ -49,7 +53,11 @@ export function capEvenly<T>(items: readonly T[], max: number): T[] {
   return Array.from({ length: max }, (_, k) => items[Math.floor(k * step)]!);
 }
 
-/** Drops NaN entries: Metrics are JSON, where NaN would become null; an undefined metric is absent. */
+/**
+ * Drops NaN entries: Metrics are JSON, where NaN would become null; an undefined metric is absent.
+ * @example
+ * finiteOnly({ accuracy: 0.9, roc_auc: NaN }) // { accuracy: 0.9 }
+ */
 export function finiteOnly(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => Number.isFinite(v)));
 }

@@ -16,7 +16,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** Metric values to 4 significant decimals; enough to compare, short enough to read. */
+/**
+ * Metric values to 4 decimals (1 from 1000 up); enough to compare, short enough to read.
+ * @example
+ * formatMetric(0.83333) // '0.8333'
+ */
 export function formatMetric(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
   return Math.abs(value) >= 1000 ? value.toFixed(1) : value.toFixed(4);

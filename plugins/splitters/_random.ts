@@ -42,5 +42,9 @@ export function permutation(n: number, rand: () => number): number[] {
   return shuffled(Array.from({ length: n }, (_, i) => i), rand);
 }
 
-/** The `seed` param every splitter shares. */
+/**
+ * The description of the `seed` param every splitter shares.
+ * @example
+ * seed: Type.Integer({ default: 0, description: SEED_DESCRIPTION })
+ */
 export const SEED_DESCRIPTION = 'Seed of the shuffle: the same seed gives the same split.';

@@ -1,6 +1,6 @@
 import { NonRetryableError } from '../../core/index.ts';
 import type { FoldsSpec, ProblemSpec } from '../kinds.ts';
-import { categoryKey, isMissing, requireColumns, type DataTable } from '../transformers/_table.ts';
+import { categoryKey, isMissing, pickRows, requireColumns, type DataTable } from '../transformers/_table.ts';
 
 /**
  * The rows at `indices` (ascending, so each split keeps the table's order) as a new table.
@@ -8,7 +8,7 @@ import { categoryKey, isMissing, requireColumns, type DataTable } from '../trans
  * takeRows(table, [0, 2, 5])
  */
 export function takeRows(table: DataTable, indices: readonly number[]): DataTable {
-  return table.reify([...indices].sort((a, b) => a - b)) as DataTable;
+  return pickRows(table, [...indices].sort((a, b) => a - b));
 }
 
 /**

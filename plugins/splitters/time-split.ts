@@ -1,5 +1,5 @@
 import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
-import { isMissing, requireColumns } from '../transformers/_table.ts';
+import { isMissing, pickRows, requireColumns } from '../transformers/_table.ts';
 import { holdoutSize } from './_split.ts';
 
 /**
@@ -37,6 +37,6 @@ export const timeSplit = defineTask({
     });
     const nTest = holdoutSize(values.length, testFraction, where);
     const cut = values.length - nTest;
-    return { train: table.reify(order.slice(0, cut)), test: table.reify(order.slice(cut)) };
+    return { train: pickRows(table, order.slice(0, cut)), test: pickRows(table, order.slice(cut)) };
   },
 });

@@ -14,6 +14,8 @@ export interface AutoOptions {
 /**
  * Below this many present values, all-distinct strings are as likely a small categorical column as
  * an identifier, so they are kept.
+ * @example
+ * dropReason(tenDistinctNames) // 'identifier (all values distinct)'
  */
 export const MIN_IDENTIFIER_ROWS = 10;
 

@@ -15,7 +15,11 @@ export type OneHotStep = {
 /** Fitted ordinal encoding: category → its index in `categories` (sorted); unseen and missing → -1. */
 export type OrdinalStep = { type: 'ordinal'; columns: Array<{ column: string; categories: string[] }> };
 
-/** The indicator column's name for a category: `Sex=FEMALE`. */
+/**
+ * The indicator column's name for a category.
+ * @example
+ * oneHotName('Sex', 'FEMALE') // 'Sex=FEMALE'
+ */
 export function oneHotName(column: string, category: string): string {
   return `${column}=${category}`;
 }

@@ -3,7 +3,11 @@
  * because the fitted numbers must be exactly reproducible and explainable in a Transform.
  */
 
-/** The present (non-null) numbers. */
+/**
+ * The present (non-null) numbers.
+ * @example
+ * present([1, null, 3]) // [1, 3]
+ */
 export function present(values: ReadonlyArray<number | null>): number[] {
   return values.filter((v): v is number => v !== null);
 }

@@ -71,7 +71,11 @@ export function requireColumns(table: DataTable, names: readonly string[], where
   }
 }
 
-/** The table's columns quoted, for error messages. */
+/**
+ * The table's columns quoted, for error messages.
+ * @example
+ * listColumns(table) // "'Species', 'Island', …"
+ */
 export function listColumns(table: DataTable): string {
   return table.columnNames().map((n) => `'${n}'`).join(', ') || '(no columns)';
 }
@@ -118,4 +122,16 @@ export function replaceColumns(
     }
   }
   return makeTable(data, names);
+}
+
+/**
+ * The rows at `indices` (positions as `numRows`/`array` count them), in that order, as a new table.
+ * A filtered or ordered table is materialised first, because arquero's `reify(indices)` addresses the
+ * underlying data, not the visible rows.
+ * @example
+ * pickRows(table, [4, 0, 2])
+ */
+export function pickRows(table: DataTable, indices: readonly number[]): DataTable {
+  const base = table.isFiltered() || table.isOrdered() ? table.reify() : table;
+  return base.reify([...indices]) as DataTable;
 }

@@ -114,6 +114,8 @@ describe('algorithms/mlp', () => {
     expect(ctx.reports.length).toBeLessThan(300);
     const best = Math.min(...ctx.reports.map((r) => r.metrics.val_loss));
     expect(model.info?.val_loss).toBe(best);
+    // The restored best weights were disposed after copying: the saved model must still predict well.
+    expect(accuracy(await predictTable(model, data.test))).toBeGreaterThan(0.8);
   });
 
   it('stops mid-training when ctx.signal aborts, throwing CancelledError', async () => {

@@ -80,13 +80,13 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
     // The folder is a TensorFlow.js layers model too: tfjs's own loader reads model.json + weights.bin.
     const tf = await import('@tensorflow/tfjs');
     // A file-backed fetch; JSON is parsed in this realm (a real Response's objects confuse tfjs under jest's vm).
-    const fetchFunc = async (url: string) => {
-      const bytes = await readFile(path.join(out.path, path.basename(new URL(url).pathname)));
+    const fetchFunc = async (url: string | URL | Request): Promise<Response> => {
+      const bytes = await readFile(path.join(out.path, path.basename(new URL(String(url)).pathname)));
       return {
         ok: true, status: 200,
         json: async () => JSON.parse(bytes.toString('utf8')),
         arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-      };
+      } as unknown as Response;
     };
     const tfModel = await tf.loadLayersModel(tf.io.http('http://bundle/model.json', { fetchFunc }));
     expect(tfModel.inputs[0]!.shape).toEqual([null, logreg.model.features.length]);

@@ -176,7 +176,10 @@ describe('transformers/auto-preprocess', () => {
   const features = (t: ColumnTable) => t.columnNames().filter((c) => c !== 'Species');
 
   it('makes every feature numeric with no nulls, keeps the target, drops ids and empty columns', async () => {
-    const t = penguins().derive({ name: (d: any, $: any) => `penguin-${aq.op.row_number()}` }).derive({ notes: () => null });
+    // Added: an identifier, an all-missing column, and a boolean feature with gaps.
+    const t = aq.from(rows.map((r, i) => ({
+      ...r, name: `penguin-${i}`, notes: null, heavy: r[MASS] === null ? null : (r[MASS] as number) > 4000,
+    })));
     const ctx = makeContext();
     const { transform } = await runTask(autoPreprocess, { train: stored(t), problem }, {}, ctx);
     expect(transform.steps.map((s: any) => s.type)).toEqual(['drop', 'impute', 'onehot', 'standardize']);
@@ -184,11 +187,11 @@ describe('transformers/auto-preprocess', () => {
     expect(ctx.logs.join('\n')).toMatch(/dropping column 'name': identifier/);
     const out = await applied(t, transform);
     expect(out.numRows()).toBe(344);
-    expect(features(out)).toContain('Island=Dream');
+    expect(features(out)).toEqual(expect.arrayContaining(['Island=Dream', 'heavy=false', 'heavy=true']));
     for (const c of features(out)) expect(col(out, c).every((v) => typeof v === 'number' && Number.isFinite(v))).toBe(true);
     expect(col(out, 'Species')).toEqual(col(t, 'Species'));
     // Future data without the id or the target still transforms.
-    const future = aq.from([{ Island: 'Atlantis', [BEAK]: null, 'Beak Depth (mm)': 18, [FLIPPER]: 200, [MASS]: 4000, Sex: null }]);
+    const future = aq.from([{ Island: 'Atlantis', [BEAK]: null, 'Beak Depth (mm)': 18, [FLIPPER]: 200, [MASS]: 4000, Sex: null, heavy: null }]);
     const predicted = applyTransform(future, transform);
     for (const c of predicted.columnNames()) expect(typeof col(predicted, c)[0]).toBe('number');
   });

@@ -224,13 +224,13 @@ describe('gcBlobs', () => {
 
   it('removes only unreferenced blobs, and a dry run removes nothing', () => {
     const { a, b, c } = threeBlobs();
-    const dry = gcBlobs(blobs, new Set([a]), { dryRun: true, graceMs: 0 });
+    const dry = gcBlobs(blobs, new Set([a]), { dryRun: true });
     expect(dry.removed).toEqual([b, c].sort());
     expect(dry.freedBytes).toBe('drop me'.length + 'drop me too'.length);
     expect(dry.kept).toBe(1);
     expect(blobs.list()).toEqual([a, b, c].sort());
 
-    const real = gcBlobs(blobs, new Set([a]), { dryRun: false, graceMs: 0 });
+    const real = gcBlobs(blobs, new Set([a]), { dryRun: false });
     expect(real).toEqual(dry);
     expect(blobs.list()).toEqual([a]);
     expect(blobs.read(a)).toEqual(text('keep me'));
@@ -239,7 +239,7 @@ describe('gcBlobs', () => {
   it('spares unreferenced blobs written within the grace period (a run may not have recorded them yet)', () => {
     const { a, b, c } = threeBlobs();
     utimesSync(blobs.path(c), TWO_HOURS_AGO(), TWO_HOURS_AGO());
-    const report = gcBlobs(blobs, new Set([a]), { dryRun: false });
+    const report = gcBlobs(blobs, new Set([a]), { dryRun: false, graceMs: 3600_000 });
     expect(report.removed).toEqual([c]);
     expect(report.recent).toBe(1);
     expect(report.kept).toBe(2);
@@ -250,7 +250,7 @@ describe('gcBlobs', () => {
     const { b } = threeBlobs();
     utimesSync(blobs.path(b), TWO_HOURS_AGO(), TWO_HOURS_AGO());
     blobs.write(text('drop me'));
-    expect(gcBlobs(blobs, new Set(), { dryRun: false }).removed).not.toContain(b);
+    expect(gcBlobs(blobs, new Set(), { dryRun: false, graceMs: 3600_000 }).removed).not.toContain(b);
     expect(blobs.has(b)).toBe(true);
   });
 

@@ -1,0 +1,50 @@
+/**
+ * The whole lifecycle on the real, messy Palmer penguins data (missing values, categorical columns):
+ * define → load → validate → clean → split → preprocess (fitted on train only) → train an MLP →
+ * evaluate against the majority baseline → report → export a bundle. `npm start` runs it.
+ *   mlcycle run dags/penguins.ts --param epochs=200
+ */
+import { fileURLToPath } from 'node:url';
+import { dag, Type } from '../core/index.ts';
+import { mlp } from '../plugins/algorithms/mlp.ts';
+import { predict } from '../plugins/algorithms/predict.ts';
+import { dropDuplicates } from '../plugins/cleaners/drop-duplicates.ts';
+import { dropMissingTarget } from '../plugins/cleaners/drop-missing-target.ts';
+import { evaluate } from '../plugins/evaluators/evaluate.ts';
+import { report } from '../plugins/evaluators/report.ts';
+import { bundle } from '../plugins/exporters/bundle.ts';
+import { jsonLoader } from '../plugins/loaders/json.ts';
+import { defineProblem } from '../plugins/problem/define.ts';
+import { stratifiedTrainTest } from '../plugins/splitters/stratified-train-test.ts';
+import { apply } from '../plugins/transformers/apply.ts';
+import { autoPreprocess } from '../plugins/transformers/auto-preprocess.ts';
+import { inferSchema } from '../plugins/validators/infer-schema.ts';
+
+// Shipped with the vega-datasets package, read from disk (its JS API would download).
+const penguinsFile = fileURLToPath(new URL('../node_modules/vega-datasets/data/penguins.json', import.meta.url));
+
+export default dag('penguins', (b) => {
+  const data = b.param('data', Type.String(), penguinsFile);
+  const testFraction = b.param('testFraction', Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }), 0.25);
+  const epochs = b.param('epochs', Type.Integer({ minimum: 1 }), 150);
+  const learningRate = b.param('learningRate', Type.Number({ exclusiveMinimum: 0 }), 0.01);
+  const hiddenLayers = b.param('hiddenLayers', Type.Array(Type.Integer({ minimum: 1 })), [16, 8]);
+  const seed = b.param('seed', Type.Integer(), 7);
+  const out = b.param('out', Type.String(), 'bundles/penguins');
+
+  const { table: raw } = b.add('load', jsonLoader, {}, { path: data });
+  const { problem } = b.add('define', defineProblem, { table: raw }, { target: 'Species', metric: 'accuracy' });
+  const { schema } = b.add('validate', inferSchema, { table: raw });
+  const { table: deduped } = b.add('dedupe', dropDuplicates, { table: raw });
+  const { table: clean } = b.add('clean', dropMissingTarget, { table: deduped, problem });
+  const { train, test } = b.add('split', stratifiedTrainTest, { table: clean, problem }, { testFraction, seed });
+  const { transform } = b.add('preprocess', autoPreprocess, { train, problem });
+  const { table: trainX } = b.add('prepare-train', apply, { table: train, transform });
+  const { table: testX } = b.add('prepare-test', apply, { table: test, transform });
+  const { model } = b.add('train', mlp, { train: trainX, problem }, { epochs, learningRate, hiddenLayers, seed });
+  const { predictions } = b.add('predict', predict, { model, table: testX });
+  const { metrics, details } = b.add('evaluate', evaluate, { predictions, train: trainX, problem });
+  b.add('report', report, { metrics, details, problem, model });
+  const exported = b.add('export', bundle, { model, transform, problem, schema, metrics }, { out, name: 'penguins' });
+  return { metrics, bundle: exported.bundle };
+});

@@ -1,0 +1,88 @@
+/**
+ * Scheduler and engine overhead on 10,000 no-op nodes (issue: core engine, item 10).
+ *   npm run bench            human table on stdout
+ *   npm run bench -- --json  one JSON object
+ * Ratios are against the floor measured in the same process: bare RxJS mergeMap over the same work.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { from, lastValueFrom, mergeMap, toArray } from 'rxjs';
+import { dag, runDag, schedule, type BuiltDag } from '../../core/index.ts';
+import { join, pass, start } from './noop-tasks.ts';
+
+const N = Number(process.env.BENCH_NODES ?? 10_000);
+const concurrency = cpus().length;
+const json = process.argv.includes('--json');
+const noop = () => Promise.resolve(true);
+
+function shapes() {
+  const chain = dag('bench-chain', (b) => {
+    let ref = b.add('n0', start, {}).value;
+    for (let i = 1; i < N; i++) ref = b.add(`n${i}`, pass, { value: ref }).value;
+  }).build();
+  const fan = dag('bench-fan', (b) => {
+    const root = b.add('root', start, {}).value;
+    const mids = [];
+    for (let i = 0; i < N - 2; i++) mids.push(b.add(`m${i}`, pass, { value: root }).value);
+    b.add('sink', join, { values: mids });
+  }).build();
+  return { chain, fan };
+}
+
+function graphOf(d: BuiltDag) {
+  const upstream = new Map<string, string[]>(d.order.map((id) => [id, []]));
+  for (const [id, deps] of d.dependants) for (const x of deps) upstream.get(x)!.push(id);
+  return { order: d.order, upstream, dependants: d.dependants };
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function best(fn: () => Promise<unknown>, reps = 3): Promise<number> {
+  let m = Infinity;
+  for (let i = 0; i < reps; i++) m = Math.min(m, await time(fn));
+  return m;
+}
+
+async function main() {
+  const { chain, fan } = shapes();
+  const rows: Array<{ name: string; ms: number; usPerNode: number; ratio?: number; target?: string; ok?: boolean }> = [];
+  const floorMs = await best(() => lastValueFrom(from(chain.order).pipe(mergeMap(() => from(noop()), concurrency), toArray())));
+  rows.push({ name: 'floor: bare rxjs mergeMap', ms: floorMs, usPerNode: (floorMs * 1000) / N });
+  for (const [shape, d] of [['chain', chain], ['fan-out/fan-in', fan]] as const) {
+    const g = graphOf(d);
+    const ms = await best(() => lastValueFrom(schedule(g, () => from(noop()), { concurrency }).pipe(toArray())));
+    const ratio = ms / floorMs;
+    rows.push({ name: `scheduler only, ${shape}`, ms, usPerNode: (ms * 1000) / N, ratio, target: '≤ 2× floor', ok: ratio <= 2 });
+  }
+  for (const [shape, d] of [['chain', chain], ['fan-out/fan-in', fan]] as const) {
+    const home = mkdtempSync(joinPath(tmpdir(), 'mlcycle-bench-'));
+    const fresh = await time(async () => { const s = await runDag(d, { home, concurrency }).done; if (s.status !== 'succeeded') throw new Error(s.failure); });
+    rows.push({ name: `engine fresh (cache + store), ${shape}`, ms: fresh, usPerNode: (fresh * 1000) / N, ratio: fresh / floorMs, target: '≤ 100 µs/node', ok: (fresh * 1000) / N <= 100 });
+    const cached = await time(async () => {
+      const s = await runDag(d, { home, concurrency }).done;
+      if (!s.nodes.every((n) => n.cached)) throw new Error('re-run was not fully cached');
+    });
+    rows.push({ name: `engine fully cached re-run, ${shape}`, ms: cached, usPerNode: (cached * 1000) / N, ratio: cached / floorMs, target: '< 1 s', ok: cached < 1000 });
+    rmSync(home, { recursive: true, force: true });
+  }
+  const report = { nodes: N, concurrency, node: process.version, rows };
+  if (json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return;
+  }
+  console.log(`${N} no-op nodes, concurrency ${concurrency}, ${process.version}`);
+  console.log('case'.padEnd(44) + 'total ms'.padStart(10) + 'µs/node'.padStart(10) + '× floor'.padStart(9) + '  target');
+  for (const r of rows) {
+    console.log(
+      r.name.padEnd(44) + r.ms.toFixed(1).padStart(10) + r.usPerNode.toFixed(2).padStart(10) +
+        (r.ratio ? r.ratio.toFixed(2) : '1.00').padStart(9) + (r.target ? `  ${r.target} ${r.ok ? 'ok' : 'MISSED'}` : ''),
+    );
+  }
+}
+
+await main();
