@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCache } from './commands/cache.ts';
 import { registerGraph } from './commands/graph.ts';
 import { registerInit } from './commands/init.ts';
 import { registerPlan } from './commands/plan.ts';
+import { registerPredict } from './commands/predict.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
 import { loadCore, type CliContext, type CliRuntime } from './context.ts';
@@ -22,7 +23,7 @@ export async function main(argv: string[], runtime: CliRuntime): Promise<number>
     stderr: process.stderr,
     exitCode: ExitCode.ok,
   };
-  const program = await buildProgram(ctx);
+  const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
@@ -32,7 +33,7 @@ export async function main(argv: string[], runtime: CliRuntime): Promise<number>
 }
 
 /** The commander program with every command registered. */
-export async function buildProgram(ctx: CliContext): Promise<Command> {
+export function buildProgram(ctx: CliContext): Command {
   const program = new Command('mlcycle')
     .description('Run the machine-learning lifecycle as a DAG of typed, cached tasks.')
     .version(packageVersion(), '-V, --version')
@@ -47,21 +48,9 @@ export async function buildProgram(ctx: CliContext): Promise<Command> {
   registerRuns(program, ctx);
   registerCache(program, ctx);
   registerInit(program, ctx);
-  await registerPredictIfPresent(program, ctx);
+  // predict is written by another engineer (commands/predict.ts); ctx satisfies its PredictIo.
+  registerPredict(program, ctx);
   return program;
-}
-
-/**
- * `mlcycle predict` is written by another engineer in commands/predict.ts, which exports
- * `registerPredict(program)`. Until that file exists the CLI simply has no predict command.
- * TODO(predict): once commands/predict.ts lands, a static import would be simpler; this probe stays
- * harmless meanwhile.
- */
-async function registerPredictIfPresent(program: Command, ctx: CliContext): Promise<void> {
-  const file = new URL('./commands/predict.ts', import.meta.url);
-  if (!existsSync(file)) return;
-  const mod = await ctx.importModule(file.pathname);
-  if (typeof mod.registerPredict === 'function') mod.registerPredict(program);
 }
 
 async function reportError(err: unknown, ctx: CliContext): Promise<number> {

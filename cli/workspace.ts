@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadCore, type CliContext, type Core } from './context.ts';
 import { homeOf } from './options.ts';
@@ -17,4 +19,12 @@ export async function withWorkspace<T>(command: Command, ctx: CliContext, fn: (w
   } finally {
     ws.close();
   }
+}
+
+/**
+ * Whether the command's workspace has a run store yet. Read-only commands check this first so that
+ * `mlcycle runs ls` in a fresh folder does not leave an empty `.mlcycle/` behind.
+ */
+export function workspaceExists(command: Command, ctx: CliContext): boolean {
+  return existsSync(join(homeOf(command, ctx), 'mlcycle.db'));
 }

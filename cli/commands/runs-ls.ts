@@ -3,7 +3,7 @@ import type { CliContext } from '../context.ts';
 import { positiveInt, printJson } from '../options.ts';
 import { createTable } from '../render/table.ts';
 import { colorsFor, formatDuration, formatTime } from '../render/format.ts';
-import { withWorkspace } from '../workspace.ts';
+import { withWorkspace, workspaceExists } from '../workspace.ts';
 
 /** `mlcycle runs ls`: recent runs, newest first. */
 export function registerRunsLs(runs: Command, ctx: CliContext): void {
@@ -15,7 +15,9 @@ export function registerRunsLs(runs: Command, ctx: CliContext): void {
     .option('--dag <name>', 'only runs of this DAG')
     .option('--json', 'print { runs: [...] } as one JSON object on stdout')
     .action(async (flags: { limit: number; dag?: string; json?: boolean }, command: Command) => {
-      const list = await withWorkspace(command, ctx, (ws) => ws.store.listRuns({ limit: flags.limit, dag: flags.dag }));
+      const list = workspaceExists(command, ctx)
+        ? await withWorkspace(command, ctx, (ws) => ws.store.listRuns({ limit: flags.limit, dag: flags.dag }))
+        : [];
       if (flags.json) return printJson(ctx, { runs: list });
       if (list.length === 0) {
         ctx.stderr.write('no runs yet: start one with `mlcycle run <dag file>`\n');

@@ -4,10 +4,10 @@ import type { Command } from 'commander';
 import type { MetricRecord, NodeRunRecord, RunRecord } from '../../core/index.ts';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { printJson } from '../options.ts';
 import { createTable } from '../render/table.ts';
 import { colorsFor, formatDuration, formatMetrics, formatTime } from '../render/format.ts';
-import { withWorkspace, type Workspace } from '../workspace.ts';
+import { homeOf, printJson } from '../options.ts';
+import { withWorkspace, workspaceExists, type Workspace } from '../workspace.ts';
 
 /**
  * `mlcycle runs show <id|prefix>`: one run's nodes, params and final metrics; `--report` writes the
@@ -21,6 +21,9 @@ export function registerRunsShow(runs: Command, ctx: CliContext): void {
     .option('--json', 'print { run, nodes, metrics } as one JSON object on stdout')
     .option('--report <file>', "write the run's HTML report artifact to <file>")
     .action(async (idOrPrefix: string, flags: { json?: boolean; report?: string }, command: Command) => {
+      if (!workspaceExists(command, ctx)) {
+        throw new UsageError(`no runs in ${homeOf(command, ctx)} yet (no run store there): check --home or MLCYCLE_HOME, or start a run with \`mlcycle run <dag file>\`.`);
+      }
       await withWorkspace(command, ctx, (ws) => {
         const id = ws.store.resolveRunId(idOrPrefix);
         const run = id ? ws.store.getRun(id) : undefined;

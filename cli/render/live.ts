@@ -1,4 +1,13 @@
-import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+
+/**
+ * listr2's default renderer, allowed when stdout is not a terminal. listr2 picks its renderer from
+ * process.stdout.isTTY, but our view lives on stderr: `mlcycle run --json > out.json` in a terminal
+ * must keep the live view and leave stdout holding only JSON.
+ */
+class StderrRenderer extends DefaultRenderer {
+  static override nonTTY = true;
+}
 import type { BuiltDag, RunEvent } from '../../core/index.ts';
 import { colorsFor, formatDuration, formatMetrics } from './format.ts';
 import type { Renderer } from './renderer.ts';
@@ -54,11 +63,15 @@ export function createLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStream): R
           wrapper.title = row.label;
           throw new Error(outcome.message);
         }
-        if (outcome.kind === 'skip') wrapper.skip(outcome.title);
+        if (outcome.kind === 'skip') {
+          wrapper.title = row.label;
+          wrapper.skip(outcome.title);
+        }
         else wrapper.title = outcome.title;
       },
     })),
     {
+      renderer: StderrRenderer,
       concurrent: true,
       exitOnError: false,
       registerSignalListeners: false,
@@ -69,7 +82,8 @@ export function createLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStream): R
         // through its logger's ProcessOutput, so that is where the stream is set.
         logger: new ListrLogger({ useIcons: true, toStderr: [], processOutput: new ProcessOutput(stream, stream) }),
         collapseErrors: false,
-        collapseSkips: false,
+        // One line per skipped or cached row: `↓ train (algorithms/mlp) cached`.
+        collapseSkips: true,
       },
     },
   );

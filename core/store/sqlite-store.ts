@@ -18,6 +18,12 @@ import { prepareWrites } from './write-statements.ts';
 /** Buffered row writes that trigger a commit. */
 export const BATCH_ROWS = 500;
 
+/**
+ * Longest a buffered write waits for its commit. Bounds what a `kill -9` can lose: a node that
+ * finished more than this long before the crash is recorded, so a re-run serves it from the cache.
+ */
+export const FLUSH_DELAY_MS = 100;
+
 // Above every character a run id can hold, so [prefix, prefix + MAX_CHAR) is "starts with prefix".
 const MAX_CHAR = '\u{10FFFF}';
 
@@ -48,18 +54,33 @@ export function openRunStore(file: string): RunStore {
     for (const { query, args } of batch) query.run(args);
   });
   let buffer: PendingWrite[] = [];
+  // Cache entries written but not yet committed: this process must see its own puts at once.
+  const pendingEntries = new Map<string, CacheEntry | null>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
   const ensureOpen = (method: string): void => {
     if (closed) throw new MlcycleError(`RunStore.${method}: run store '${file}' is closed; open it again with openRunStore`);
   };
 
+  // A timed flush has no caller to throw to (throwing would crash the process from a timer):
+  // its error waits here for the next call that can report it.
+  let deferredError: unknown;
+
   const flush = (): void => {
     ensureOpen('flush');
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (deferredError !== undefined) {
+      const err = deferredError;
+      deferredError = undefined;
+      throw err;
+    }
     if (buffer.length === 0) return;
     // Taken out before committing: a batch that fails is reported once, not retried forever.
     const batch = buffer;
     buffer = [];
+    pendingEntries.clear();
     try {
       commit.immediate(batch);
     } catch (err) {
@@ -68,6 +89,21 @@ export function openRunStore(file: string): RunStore {
           'If another process holds the database for long, retry; if the file is damaged, move it aside.',
         { cause: err },
       );
+    }
+  };
+
+  const buffered = (): void => {
+    if (buffer.length >= BATCH_ROWS) flush();
+    else if (!timer && buffer.length) {
+      timer = setTimeout(() => {
+        if (closed) return;
+        try {
+          flush();
+        } catch (err) {
+          deferredError = err;
+        }
+      }, FLUSH_DELAY_MS);
+      timer.unref?.();
     }
   };
 
@@ -81,22 +117,31 @@ export function openRunStore(file: string): RunStore {
     record(event: RunEvent): void {
       ensureOpen('record');
       const hint = eventWrites(event, writes, buffer);
-      if (hint === 'now' || buffer.length >= BATCH_ROWS) flush();
+      if (hint === 'now') flush();
+      else buffered();
     },
     flush,
-    getCacheEntry: (key) => read('getCacheEntry', () => {
+    // No flush here: this is the per-node hot path, and cache entries never depend on event rows.
+    getCacheEntry(key) {
+      ensureOpen('getCacheEntry');
+      const pending = pendingEntries.get(key);
+      if (pending !== undefined) return pending ?? undefined;
       const row = reads.getCacheEntry.get({ key });
       return row && toCacheEntry(row);
-    }),
+    },
     putCacheEntry(entry: CacheEntry): void {
       ensureOpen('putCacheEntry');
-      writes.putCacheEntry.run({
+      buffer.push({ query: writes.putCacheEntry, args: {
         key: entry.key, task: entry.task, outputs: JSON.stringify(entry.outputs), material: entry.material, created_at: entry.createdAt,
-      });
+      } });
+      pendingEntries.set(entry.key, entry);
+      buffered();
     },
     deleteCacheEntry(key: string): void {
       ensureOpen('deleteCacheEntry');
-      writes.deleteCacheEntry.run({ key });
+      buffer.push({ query: writes.deleteCacheEntry, args: { key } });
+      pendingEntries.set(key, null);
+      buffered();
     },
     lastEntryForNode: (dag, node) => read('lastEntryForNode', () => {
       const row = reads.lastEntryForNode.get({ dag, node });

@@ -11,6 +11,8 @@ export interface FitSummary {
   loss: number;
   val_loss?: number;
   stoppedEarly: boolean;
+  /** Per-epoch metrics (`{ loss: [..], val_loss: [..] }`, tfjs History shape): the report's learning curve. */
+  history: Record<string, number[]>;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function fitModel(
   const dropouts = model.layers.filter((l) => l.getClassName() === 'Dropout');
   let best: { loss: number; weights: Tensor[] } | undefined;
   let sinceBest = 0;
-  const summary: FitSummary = { epochs: 0, loss: NaN, stoppedEarly: false };
+  const summary: FitSummary = { epochs: 0, loss: NaN, stoppedEarly: false, history: {} };
   try {
     for (let epoch = 1; epoch <= p.epochs; epoch++) {
       if (ctx.signal.aborted) throw cancelled(epoch - 1);
@@ -60,6 +62,7 @@ export async function fitModel(
       if (ctx.signal.aborted) throw cancelled(epoch - 1);
       const metrics = lastOf(history.history);
       ctx.report(epoch, metrics);
+      for (const [name, value] of Object.entries(metrics)) (summary.history[name] ??= []).push(value);
       Object.assign(summary, { epochs: epoch, loss: metrics.loss, val_loss: metrics.val_loss });
       if (p.patience > 0 && metrics.val_loss !== undefined) {
         if (!best || metrics.val_loss < best.loss) {

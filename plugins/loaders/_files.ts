@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { NonRetryableError } from '../../core/index.ts';
 
@@ -33,19 +33,40 @@ export async function readDataFile(file: string): Promise<Uint8Array> {
   try {
     bytes = await readFile(abs);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw badFile(file, undefined, `file not found (looked for ${abs}; cwd is ${process.cwd()})`,
-        'Check the spelling, or give a path relative to the directory you run mlcycle from', err);
-    }
-    if (code === 'EISDIR') throw badFile(file, undefined, `is a directory (${abs}), not a file`, 'Point path at a file inside it', err);
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw badFile(file, undefined, `permission denied reading ${abs}`, 'Make the file readable by this user', err);
-    }
-    throw err;
+    throw explainFsError(err, file, abs);
   }
   if (bytes.byteLength === 0) throw badFile(file, undefined, 'file is empty (0 bytes)', 'Check that the export that wrote it finished');
   return bytes;
+}
+
+/**
+ * The checks of readDataFile without reading the content, for files a library opens itself (SQLite).
+ * @example
+ * await checkDataFile('shop.db');
+ */
+export async function checkDataFile(file: string): Promise<void> {
+  const abs = resolveDataPath(file);
+  let info;
+  try {
+    info = await stat(abs);
+  } catch (err) {
+    throw explainFsError(err, file, abs);
+  }
+  if (info.isDirectory()) throw explainFsError(Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), file, abs);
+  if (info.size === 0) throw badFile(file, undefined, 'file is empty (0 bytes)', 'Check that the export that wrote it finished');
+}
+
+function explainFsError(err: unknown, file: string, abs: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    return badFile(file, undefined, `file not found (looked for ${abs}; cwd is ${process.cwd()})`,
+      'Check the spelling, or give a path relative to the directory you run mlcycle from', err);
+  }
+  if (code === 'EISDIR') return badFile(file, undefined, `is a directory (${abs}), not a file`, 'Point path at a file inside it', err);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return badFile(file, undefined, `permission denied reading ${abs}`, 'Make the file readable by this user', err);
+  }
+  return err;
 }
 
 const UTF8 = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8']);

@@ -11,6 +11,8 @@ export interface RecordsOptions {
   locate: Locate;
   /** Turn string columns whose every value is an ISO date into dates. */
   parseDates: boolean;
+  /** Where to say that a mixed-type column was read as text. */
+  warn?: (message: string) => void;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -57,8 +59,9 @@ function checkScalar(value: unknown, column: string, at: { line?: number; label:
 }
 
 /**
- * Columns of JSON-like values → table, after checking each column holds one type (number, string
- * or boolean, plus nulls); a mixed column fails naming both types and where each was seen.
+ * Columns of JSON-like values → table. A column that mixes types (a movie titled 1776 among
+ * strings, SQLite's dynamic typing) is read as text, with a warning naming the column and where
+ * each type was seen, since dropping or guessing values would be worse than a string column.
  * @example
  * columnsToTable(['x'], [[1, null, 2]], { file: 'db.sqlite', locate: (i) => ({ label: `row ${i + 1}` }), parseDates: false });
  */
@@ -66,18 +69,15 @@ export function columnsToTable(names: string[], columns: unknown[][], o: Records
   const data: Record<string, unknown[]> = {};
   names.forEach((name, c) => {
     let values = columns[c];
-    let first = -1;
-    values.forEach((v, r) => {
-      if (v === null || v === undefined) return;
-      if (first < 0) { first = r; return; }
-      if (typeof v !== typeof values[first]) {
-        const a = o.locate(first);
-        const b = o.locate(r);
-        throw badFile(o.file, b.line,
-          `column '${name}' mixes types: ${b.label} holds ${kindOf(v)} (${JSON.stringify(v)}) but ${a.label} holds ${kindOf(values[first])} (${JSON.stringify(values[first])})`,
-          'Make the column one type (e.g. quote the numbers, or use null for missing values)');
-      }
-    });
+    const first = values.findIndex((v) => v !== null && v !== undefined);
+    const other = first < 0 ? -1 : values.findIndex((v) => v !== null && v !== undefined && typeof v !== typeof values[first]);
+    if (other >= 0) {
+      const a = o.locate(first);
+      const b = o.locate(other);
+      o.warn?.(`${o.file}: column '${name}' mixes types (${a.label} holds ${kindOf(values[first])} ${JSON.stringify(values[first])}, `
+        + `${b.label} holds ${kindOf(values[other])} ${JSON.stringify(values[other])}); reading it as text`);
+      values = values.map((v) => (v === null || v === undefined ? null : String(v)));
+    }
     if (o.parseDates && first >= 0 && typeof values[first] === 'string') {
       const dates = values.map((v) => (typeof v === 'string' ? parseIsoDate(v) : null));
       if (!dates.includes(undefined)) values = dates;

@@ -4,7 +4,8 @@ import { recordsToTable } from './_records.ts';
 
 /**
  * Loads a JSON array of records (`[{"a": 1}, {"a": 2, "b": "x"}]`) into a table. Columns are the
- * union of keys (missing → null); nested objects are flattened one level to 'parent.child';
+ * union of keys (missing → null); nested objects are flattened one level to 'parent.child'; a column
+ * mixing types is read as text (with a warning);
  * string columns that are all ISO dates become dates. Syntax errors name the line and column.
  * @example
  * const raw = b.add('load', jsonLoader, {}, { path: 'node_modules/vega-datasets/data/penguins.json' });
@@ -35,7 +36,7 @@ export const jsonLoader = defineTask({
       throw badFile(file, undefined, `the top-level value is ${value === null ? 'null' : typeof value}, expected an array of records [{...}, …]`,
         'Wrap the records in an array; for one record per line use loaders/ndjson');
     }
-    const table = recordsToTable(value, { file, locate: (i) => ({ label: `record ${i + 1}` }), parseDates: params.parseDates });
+    const table = recordsToTable(value, { file, locate: (i) => ({ label: `record ${i + 1}` }), parseDates: params.parseDates, warn: (m) => ctx.log.warn(m) });
     ctx.log.info(`loaded ${table.numRows()} rows × ${table.numCols()} columns from ${file}`);
     return { table };
   },

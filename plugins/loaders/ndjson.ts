@@ -34,7 +34,7 @@ export const ndjsonLoader = defineTask({
       lines.push(i + 1);
     });
     if (records.length === 0) throw badFile(file, undefined, 'file has no records (only blank lines)');
-    const table = recordsToTable(records, { file, locate: (i) => ({ line: lines[i], label: `line ${lines[i]}` }), parseDates: params.parseDates });
+    const table = recordsToTable(records, { file, locate: (i) => ({ line: lines[i], label: `line ${lines[i]}` }), parseDates: params.parseDates, warn: (m) => ctx.log.warn(m) });
     ctx.log.info(`loaded ${table.numRows()} rows × ${table.numCols()} columns from ${file}`);
     return { table };
   },

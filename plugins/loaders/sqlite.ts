@@ -1,14 +1,14 @@
 import Database from 'better-sqlite3';
 import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
 import { parseIsoDate } from './_cells.ts';
-import { badFile, readDataFile, resolveDataPath } from './_files.ts';
+import { badFile, checkDataFile, resolveDataPath } from './_files.ts';
 import { columnsToTable } from './_records.ts';
 
 /**
  * Loads a SQLite table, or the rows of a read-only query, into a table. The database opens
  * read-only. Columns declared DATE/DATETIME/TIMESTAMP holding ISO text become dates and columns
- * declared BOOLEAN holding 0/1 become booleans (SQLite has no such storage types); a column holding
- * two storage types, or BLOBs, fails naming the column and row.
+ * declared BOOLEAN holding 0/1 become booleans (SQLite has no such storage types). A column holding
+ * two storage types is read as text, with a warning; BLOBs fail, naming the column and row.
  * @example
  * const raw = b.add('load', sqliteLoader, {}, { path: 'shop.db', query: 'SELECT * FROM orders WHERE year >= 2020' });
  */
@@ -28,7 +28,7 @@ export const sqliteLoader = defineTask({
     if ((params.table === undefined) === (params.query === undefined)) {
       throw new NonRetryableError(`loaders/sqlite: give exactly one of params.table or params.query (${file})`);
     }
-    await readDataFile(file); // the shared missing / empty file messages
+    await checkDataFile(file); // the shared missing / empty file messages, without reading a large database
     let db: Database.Database;
     try {
       db = new Database(resolveDataPath(file), { readonly: true, fileMustExist: true });
@@ -51,7 +51,7 @@ export const sqliteLoader = defineTask({
       if (twice) throw badFile(file, undefined, `the query returns column '${twice}' twice`, `Alias one of them (SELECT a.${twice} AS a_${twice}, …)`);
       const rows = stmt.raw(true).all() as unknown[][];
       const columns = meta.map((col, c) => convert(rows.map((r) => r[c]), col.type, col.name, file));
-      const table = columnsToTable(names, columns, { file, locate: (i) => ({ label: `row ${i + 1}` }), parseDates: false });
+      const table = columnsToTable(names, columns, { file, locate: (i) => ({ label: `row ${i + 1}` }), parseDates: false, warn: (m) => ctx.log.warn(m) });
       ctx.log.info(`loaded ${table.numRows()} rows × ${table.numCols()} columns from ${file}`);
       return { table };
     } finally {

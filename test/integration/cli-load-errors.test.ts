@@ -24,47 +24,47 @@ async function expectLoadError(args: string[], mentions: RegExp[]): Promise<stri
 }
 
 describe('mlcycle run: DAG files that do not load or validate exit 2 and write nothing', () => {
-  it('missing file', async () => {
+  it.concurrent('missing file', async () => {
     await expectLoadError(['run', 'test/fixtures/dags/nope.ts'], [/test\/fixtures\/dags\/nope\.ts/, /no such file/]);
   });
 
-  it('syntax error, with file:line:col, in a DAG outside the repo', async () => {
+  it.concurrent('syntax error, with file:line:col, in a DAG outside the repo', async () => {
     const dir = tempDir();
     const file = join(dir, 'broken.ts');
     writeFileSync(file, "import { dag } from 'mlcycle';\n\nconst x = ;\nexport default dag('broken', () => {});\n");
     await expectLoadError(['run', file], [new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+`), /syntax error/]);
   });
 
-  it('no default export, naming the DAG that should be the default', async () => {
+  it.concurrent('no default export, naming the DAG that should be the default', async () => {
     await expectLoadError(['run', fixture('no-default.ts')], [/no-default\.ts/, /export default dag\(/, /'pipeline'/]);
   });
 
-  it('default export that is not a DAG', async () => {
+  it.concurrent('default export that is not a DAG', async () => {
     await expectLoadError(['run', fixture('not-a-dag.ts')], [/not-a-dag\.ts/, /not a DAG/]);
   });
 
-  it('cycle (a ValidationError thrown by core in the DAG file is caught as one by the CLI)', async () => {
+  it.concurrent('cycle (a ValidationError thrown by core in the DAG file is caught as one by the CLI)', async () => {
     await expectLoadError(['run', fixture('cycle.ts')], [/cycle\.ts/, /cycle \(a → b\)|cycle \(b → a\)/]);
   });
 
-  it('unknown --param lists the known ones', async () => {
+  it.concurrent('unknown --param lists the known ones', async () => {
     await expectLoadError(['run', fixture('diamond.ts'), '--param', 'nope=1'], [/diamond\.ts/, /unknown param 'nope'/, /known params: n, bump/]);
   });
 
-  it('wrong --param type', async () => {
+  it.concurrent('wrong --param type', async () => {
     await expectLoadError(['run', fixture('diamond.ts'), '--param', 'n=abc'], [/diamond\.ts/, /param 'n'/, /must be number, got "abc"/]);
   });
 
-  it('malformed --param (no =)', async () => {
+  it.concurrent('malformed --param (no =)', async () => {
     await expectLoadError(['run', fixture('diamond.ts'), '--param', 'n'], [/--param 'n' is malformed/, /name=value/]);
   });
 
-  it('plan and graph report the same errors the same way', async () => {
+  it.concurrent('plan and graph report the same errors the same way', async () => {
     await expectLoadError(['plan', fixture('cycle.ts')], [/cycle\.ts/]);
     await expectLoadError(['graph', fixture('no-default.ts')], [/no-default\.ts/]);
   });
 
-  it('commander usage errors exit 2, not 1', async () => {
+  it.concurrent('commander usage errors exit 2, not 1', async () => {
     await expectLoadError(['run', fixture('diamond.ts'), '--concurrency', 'zero'], [/concurrency/]);
     await expectLoadError(['frobnicate'], [/unknown command/]);
   });

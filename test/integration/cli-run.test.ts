@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture, newHome, parseJsonStdout, runCli, tempDir } from './cli-harness.ts';
+import { fixture, newHome, parseJsonStdout, runCli, storeExists, tempDir } from './cli-harness.ts';
 
 describe('mlcycle run → re-run → runs → plan (diamond)', () => {
   it('caches, records, explains', async () => {
@@ -27,9 +27,15 @@ describe('mlcycle run → re-run → runs → plan (diamond)', () => {
     expect(second.stderr).toMatch(/^↺ cached join/m);
     expect(second.stderr).toContain('(5/5 nodes cached)');
 
+    // --no-cache executes every node again; global --home may also come before the command.
+    const third = await runCli(['--home', home, 'run', fixture('diamond.ts'), '--no-cache', '--json']);
+    expect(third.code).toBe(0);
+    const s3 = parseJsonStdout(third);
+    expect(s3.nodes.map((n: any) => n.cached)).toEqual([false, false, false, false, false]);
+
     const ls = await runCli(['runs', 'ls', '--home', home, '--json']);
     expect(ls.code).toBe(0);
-    expect(parseJsonStdout(ls).runs.map((r: any) => r.id)).toEqual([s2.runId, s1.runId]);
+    expect(parseJsonStdout(ls).runs.map((r: any) => r.id)).toEqual([s3.runId, s2.runId, s1.runId]);
 
     const report = join(tempDir(), 'report.html');
     const show = await runCli(['runs', 'show', s1.runId.slice(0, -2), '--home', home, '--json', '--report', report]);
@@ -39,6 +45,10 @@ describe('mlcycle run → re-run → runs → plan (diamond)', () => {
     expect(shown.nodes).toHaveLength(5);
     expect(shown.metrics).toEqual({ join: { total: 9 } });
     expect(readFileSync(report, 'utf8')).toBe('<!doctype html><h1>total 9</h1>');
+
+    const unknown = await runCli(['runs', 'show', 'zzzz', '--home', home]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no run matches 'zzzz'/);
 
     const human = await runCli(['runs', 'show', s1.runId, '--home', home]);
     expect(human.stderr).toMatch(/status: succeeded/);
@@ -54,11 +64,14 @@ describe('mlcycle run → re-run → runs → plan (diamond)', () => {
     expect(byId.right.reasons.join(' ')).toMatch(/param \S+ changed/);
   });
 
-  it('runs show rejects an unknown id with exit 2', async () => {
+  it('runs ls/show on a fresh workspace: empty list, exit 2 for an id, and no store created', async () => {
     const home = newHome();
+    const ls = await runCli(['runs', 'ls', '--home', home, '--json']);
+    expect([ls.code, parseJsonStdout(ls)]).toEqual([0, { runs: [] }]);
     const r = await runCli(['runs', 'show', 'zzzz', '--home', home]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/no run matches 'zzzz'/);
+    expect(r.stderr).toMatch(/no runs in .* yet/);
+    expect(storeExists(home)).toBe(false);
   });
 });
 
@@ -71,6 +84,13 @@ describe('mlcycle run: failure, resume, retries', () => {
     expect(failed.stderr).toMatch(/node 'boom' \(fixtures\/boom\) failed after 1 attempt: the boom node exploded on purpose/);
     expect(failed.stderr).toContain('re-run the same command to resume: completed nodes are cache hits');
     expect(failed.stderr).toMatch(/Skipped as dependants: after/);
+
+    // --report needs an output of kind 'Report', which this DAG has not.
+    const [run] = parseJsonStdout(await runCli(['runs', 'ls', '--home', home, '--json'])).runs;
+    expect(run.status).toBe('failed');
+    const noReport = await runCli(['runs', 'show', run.id, '--home', home, '--report', join(tempDir(), 'r.html')]);
+    expect(noReport.code).toBe(2);
+    expect(noReport.stderr).toMatch(/has no output of kind 'Report'/);
 
     const resumed = await runCli(['run', fixture('failing.ts'), '--home', home, '--json']);
     expect(resumed.code).toBe(0);

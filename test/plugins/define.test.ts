@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { escape, table as aqTable, type ColumnTable } from 'arquero';
-import { NonRetryableError } from '../../core/index.ts';
+import { NonRetryableError, Table } from '../../core/index.ts';
 import { jsonLoader } from '../../plugins/loaders/json.ts';
 import { defineProblem } from '../../plugins/problem/define.ts';
 import { runTask } from '../helpers/task-context.ts';
@@ -27,6 +27,12 @@ describe('problem/define', () => {
   it('cars Miles_per_Gallon → regression with r2 (missing targets are only warned about)', async () => {
     expect(await define(cars, { target: 'Miles_per_Gallon' })).toEqual({ target: 'Miles_per_Gallon', task: 'regression', metric: 'r2' });
     expect(await define(cars, { target: 'Miles_per_Gallon', metric: 'rmse' })).toMatchObject({ metric: 'rmse' });
+  });
+
+  it('gives the same answer on tables as the engine hands them over (decoded from Arrow IPC)', async () => {
+    for (const [t, target] of [[penguins, 'Species'], [cars, 'Miles_per_Gallon'], [cars, 'Cylinders']] as const) {
+      expect(await define(Table.decode(Table.encode(t)), { target })).toEqual(await define(t, { target }));
+    }
   });
 
   it('a numeric target with few whole values is classification, classes sorted numerically', async () => {

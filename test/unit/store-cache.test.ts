@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheEntry, OutputDigest, RunEvent, RunStore } from '../../core/index.ts';
-import { openRunStore } from '../../core/store/sqlite-store.ts';
+import { FLUSH_DELAY_MS, openRunStore } from '../../core/store/sqlite-store.ts';
 
 const T0 = 1_700_000_000_000;
 const out = (digest: string): OutputDigest => ({ digest, kind: 'Json', bytes: 3 });
@@ -35,11 +35,16 @@ describe('openRunStore: cache entries', () => {
     store.deleteCacheEntry('k1'); // deleting a missing key is fine
   });
 
-  it('is visible to another store on the same file at once (not buffered)', () => {
+  it('is visible to its own store at once and to another store within the flush delay', async () => {
     store.putCacheEntry(entry('k1', 'd1'));
+    expect(store.getCacheEntry('k1')?.outputs).toEqual({ model: out('d1') });
     const other = openRunStore(join(dir, 'mlcycle.db'));
     try {
+      expect(other.getCacheEntry('k1')).toBeUndefined();
+      await new Promise((r) => setTimeout(r, FLUSH_DELAY_MS + 50));
       expect(other.getCacheEntry('k1')?.outputs).toEqual({ model: out('d1') });
+      store.deleteCacheEntry('k1');
+      expect(store.getCacheEntry('k1')).toBeUndefined();
     } finally {
       other.close();
     }

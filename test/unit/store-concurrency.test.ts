@@ -35,6 +35,7 @@ const runEvents = ${runEventsSource};
 const store = openRunStore(process.env.STORE_FILE);
 process.stdout.write('ready\\n');
 await new Promise((resolve) => process.stdin.once('data', resolve));
+process.stdin.destroy(); // else the open pipe keeps this process alive
 const t0 = Date.now();
 store.record(runEvents('child-000', 1)[0]);
 const waitedMs = Date.now() - t0;
@@ -90,7 +91,9 @@ describe('openRunStore: several writers on one file', () => {
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // A hung child must fail this test, not hang the suite.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { clearTimeout(guard); resolve(code); }));
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', () => { if (stdout.includes('ready')) resolve(); });
       void exited.then(() => reject(new Error(`child exited before ready: ${stderr}`)));
@@ -100,7 +103,7 @@ describe('openRunStore: several writers on one file', () => {
     const holder = new Database(file);
     holder.exec('BEGIN IMMEDIATE');
     holder.prepare("insert into artifacts (digest, kind, bytes) values ('held', 'Json', 1)").run();
-    child.stdin.write('go\n');
+    child.stdin.end('go\n');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
     holder.exec('COMMIT');
     holder.close();

@@ -1,0 +1,150 @@
+/**
+ * The generic lifecycle for any table file: load (loader picked by extension) → define the problem →
+ * infer the schema → drop rows without a target → k-fold (stratified for classification) → per fold:
+ * preprocess fitted on that fold's train, train, predict, evaluate → cross-validation summary. Then
+ * the same preprocessing and algorithm fitted on all rows are exported as a bundle whose manifest
+ * carries the cross-validated means.
+ *   mlcycle run dags/tabular.ts --param data=iris.csv --param target=species --param algorithm=tree --json
+ * The fold count changes the DAG's shape: one branch of nodes per fold.
+ */
+import path from 'node:path';
+import {
+  dag, defineTask, Json, Metrics, NonRetryableError, Table, Type, ValidationError,
+  type DagBuilder, type MetricValues, type OutputRef,
+} from '../core/index.ts';
+import { algorithmNames, algorithmTask, type AlgorithmName } from '../plugins/algorithms/_registry.ts';
+import { predict } from '../plugins/algorithms/predict.ts';
+import { dropMissingTarget } from '../plugins/cleaners/drop-missing-target.ts';
+import { crossValidation } from '../plugins/evaluators/cross-validation.ts';
+import { evaluate } from '../plugins/evaluators/evaluate.ts';
+import { bundle } from '../plugins/exporters/bundle.ts';
+import { Folds, Problem } from '../plugins/kinds.ts';
+import { arrowLoader } from '../plugins/loaders/arrow.ts';
+import { csvLoader } from '../plugins/loaders/csv.ts';
+import { jsonLoader } from '../plugins/loaders/json.ts';
+import { ndjsonLoader } from '../plugins/loaders/ndjson.ts';
+import { parquetLoader } from '../plugins/loaders/parquet.ts';
+import { tsvLoader } from '../plugins/loaders/tsv.ts';
+import { defineProblem } from '../plugins/problem/define.ts';
+import { kFold } from '../plugins/splitters/k-fold.ts';
+import { selectFold } from '../plugins/splitters/select-fold.ts';
+import { stratifiedKFold } from '../plugins/splitters/stratified-k-fold.ts';
+import { apply } from '../plugins/transformers/apply.ts';
+import { autoPreprocess } from '../plugins/transformers/auto-preprocess.ts';
+import { inferSchema } from '../plugins/validators/infer-schema.ts';
+
+const LOADERS = {
+  csv: csvLoader, tsv: tsvLoader, tab: tsvLoader, txt: tsvLoader, json: jsonLoader, ndjson: ndjsonLoader,
+  jsonl: ndjsonLoader, parquet: parquetLoader, arrow: arrowLoader, feather: arrowLoader, ipc: arrowLoader,
+} as const;
+
+// With task 'auto' the problem type is known only once the data is read, so the choice between the
+// stratified and the plain splitter is made at run time. (A `stratify: 'auto'` param on
+// splitters/k-fold would make this task unnecessary.)
+export const tabularKFold = defineTask({
+  name: 'tabular/k-fold',
+  version: 1,
+  params: Type.Object({
+    k: Type.Integer({ default: 5, minimum: 2 }),
+    seed: Type.Integer({ default: 0 }),
+  }),
+  inputs: { table: Table, problem: Problem },
+  outputs: { folds: Folds },
+  async run({ table, problem }, { k, seed }, ctx) {
+    if (problem.task === 'regression') return kFold.run({ table }, { k, seed, shuffle: true }, ctx);
+    return stratifiedKFold.run({ table, problem }, { k, seed, shuffle: true }, ctx);
+  },
+});
+
+// The bundle's manifest records Metrics: give it the cross-validated means, not scores on the rows
+// the final model was fitted on (a tree scores 1.0 there).
+export const cvMeans = defineTask({
+  name: 'tabular/cv-means',
+  version: 1,
+  params: Type.Object({}),
+  inputs: { cv: Json },
+  outputs: { metrics: Metrics },
+  run({ cv }) {
+    const metrics: MetricValues = {};
+    for (const [name, v] of Object.entries(cv as Record<string, unknown>)) {
+      const mean = (v as { mean?: unknown } | null)?.mean;
+      if (typeof mean === 'number') metrics[name] = mean;
+    }
+    if (Object.keys(metrics).length === 0) throw new NonRetryableError('tabular/cv-means: the cross-validation summary holds no metric');
+    return { metrics };
+  },
+});
+
+const CLASSIFIERS_ONLY: AlgorithmName[] = ['logreg', 'bayes'];
+const REGRESSORS_ONLY: AlgorithmName[] = ['linear'];
+
+export default dag('tabular', (b) => {
+  const data = b.param('data', Type.String({ description: 'CSV, TSV, JSON, NDJSON, Parquet or Arrow file (by extension), relative to the working folder.' }), '');
+  const target = b.param('target', Type.String({ description: 'The column to predict.' }), '');
+  const task = b.param('task', Type.Enum(['auto', 'binary', 'multiclass', 'regression']), 'auto');
+  const algorithm = b.param('algorithm', Type.Enum(algorithmNames), 'forest') as AlgorithmName;
+  const folds = b.param('folds', Type.Integer({ minimum: 2, maximum: 50 }), 5);
+  const seed = b.param('seed', Type.Integer(), 0);
+  const out = b.param('out', Type.String(), '');
+
+  const problems = [
+    !data && "param 'data' is required: the table file to learn from. Pass it as --param data=<file.csv>",
+    !target && "param 'target' is required: the column to predict. Pass it as --param target=<column>",
+    ...buildTimeMismatch(task, algorithm),
+  ].filter((p): p is string => typeof p === 'string');
+  const ext = path.extname(data).slice(1).toLowerCase();
+  const loader = LOADERS[ext as keyof typeof LOADERS];
+  if (data && !loader) {
+    problems.push(`param 'data': cannot tell the format of '${data}' from its extension; use one of ${Object.keys(LOADERS).map((e) => `.${e}`).join(', ')}`);
+  }
+  if (problems.length) throw new ValidationError(problems.map((p) => `dag 'tabular' › ${p}`).join('\n'));
+
+  const file = path.resolve(b.cwd, data);
+  const bundleDir = path.resolve(b.cwd, out || path.join('bundles', path.basename(data, path.extname(data))));
+  const train = algorithmTask(algorithm);
+  // Only some algorithms take a seed (the tree, knn and bayes are deterministic).
+  const algoParams = 'seed' in ((train.params as { properties?: object }).properties ?? {}) ? { seed } : {};
+
+  const { table: raw } = addLoader(b, loader!, file);
+  const { problem } = b.add('define', defineProblem, { table: raw }, { target, task });
+  const { schema } = b.add('schema', inferSchema, { table: raw });
+  const { table: clean } = b.add('clean', dropMissingTarget, { table: raw, problem });
+  const { folds: cut } = b.add('folds', tabularKFold, { table: clean, problem }, { k: folds, seed });
+
+  const scores: Array<OutputRef<'Metrics'>> = [];
+  for (let i = 0; i < folds; i++) {
+    const split = b.add(`fold-${i}`, selectFold, { table: clean, folds: cut }, { fold: i });
+    const { transform } = b.add(`preprocess-${i}`, autoPreprocess, { train: split.train, problem });
+    const { table: trainX } = b.add(`prepare-train-${i}`, apply, { table: split.train, transform });
+    const { table: testX } = b.add(`prepare-test-${i}`, apply, { table: split.test, transform });
+    const { model } = b.add(`train-${i}`, train, { train: trainX, problem }, algoParams) as { model: OutputRef<'Model'> };
+    const { predictions } = b.add(`predict-${i}`, predict, { model, table: testX });
+    scores.push(b.add(`evaluate-${i}`, evaluate, { predictions, train: trainX, problem }).metrics);
+  }
+  const { cv } = b.add('cv', crossValidation, { folds: scores });
+
+  const { transform } = b.add('preprocess', autoPreprocess, { train: clean, problem });
+  const { table: allX } = b.add('prepare', apply, { table: clean, transform });
+  const { model } = b.add('train', train, { train: allX, problem }, algoParams) as { model: OutputRef<'Model'> };
+  const { metrics } = b.add('cv-means', cvMeans, { cv });
+  const name = path.basename(bundleDir);
+  const exported = b.add('export', bundle, { model, transform, problem, schema, metrics }, { out: bundleDir, name });
+  return { cv, bundle: exported.bundle };
+});
+
+/** The loader node; the file path is absolute so the loader and the cache key agree on the file. */
+function addLoader(b: DagBuilder, loader: (typeof LOADERS)[keyof typeof LOADERS], file: string): { table: OutputRef<'Table'> } {
+  // Every loader takes `path` and outputs `table`; the union is too wide for add's inference.
+  return b.add('load', loader as typeof csvLoader, {}, { path: file });
+}
+
+/** Algorithm/task pairs known to be impossible before any data is read (only when task is not 'auto'). */
+function buildTimeMismatch(task: string, algorithm: AlgorithmName): string[] {
+  if (task === 'regression' && CLASSIFIERS_ONLY.includes(algorithm)) {
+    return [`param 'algorithm': '${algorithm}' is a classifier but task is 'regression'; use linear, forest, tree, knn or mlp`];
+  }
+  if ((task === 'binary' || task === 'multiclass') && REGRESSORS_ONLY.includes(algorithm)) {
+    return [`param 'algorithm': '${algorithm}' fits regression but task is '${task}'; use logreg, forest, tree, knn, bayes or mlp`];
+  }
+  return [];
+}
