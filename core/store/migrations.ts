@@ -43,8 +43,9 @@ export const migrations: readonly Migration[] = [
       .addColumn('duration_ms', 'integer')
       .addColumn('error', 'text')
       .addPrimaryKeyConstraint('node_runs_pk', ['run_id', 'node']),
-    // `lastEntryForNode` looks a node up across runs.
-    db.schema.createIndex('node_runs_by_node').on('node_runs').columns(['node', 'finished_at']),
+    // `lastEntryForNode` looks a node up across runs. Not on finished_at: that changes on every
+    // node's second write, and keeping it out of the index makes that write cheaper.
+    db.schema.createIndex('node_runs_by_node').on('node_runs').column('node'),
 
     db.schema.createTable('metrics')
       .addColumn('run_id', 'text', (c) => c.notNull())

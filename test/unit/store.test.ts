@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OutputDigest, RunEvent, RunStore } from '../../core/index.ts';
 import { MlcycleError } from '../../core/index.ts';
-import { openRunStore } from '../../core/store/sqlite-store.ts';
+import { FLUSH_DELAY_MS, openRunStore } from '../../core/store/sqlite-store.ts';
 
 const T0 = 1_700_000_000_000;
 const out = (digest: string, kind: string, bytes: number): OutputDigest => ({ digest, kind, bytes });
@@ -163,5 +163,34 @@ describe('openRunStore: listing and resolving runs', () => {
     closed.close(); // idempotent
     expect(() => closed.listRuns()).toThrow(MlcycleError);
     expect(() => closed.record(start('x', 'd', T0))).toThrow(/RunStore\.record: run store '.*closed\.db' is closed/);
+  });
+});
+
+describe('openRunStore: timed flushes', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const started: RunEvent = { type: 'run-started', runId: 'r', at: T0, dag: 'd', params: {}, nodeCount: 1, executor: 'inprocess', concurrency: 1 };
+
+  it('commits buffered rows within the flush delay without an explicit flush', async () => {
+    store.record(started);
+    store.record({ type: 'node-started', runId: 'r', at: T0 + 1, node: 'n', task: 't/t', key: 'k', attempt: 1 });
+    const other = openRunStore(join(dir, 'ws', '.mlcycle', 'mlcycle.db'));
+    try {
+      expect(other.nodeRuns('r')).toEqual([]);
+      await sleep(FLUSH_DELAY_MS + 100);
+      expect(other.nodeRuns('r').map((n) => n.status)).toEqual(['running']);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('reports a timed flush that failed on the next flush, and drops only that batch', async () => {
+    store.record(started);
+    // A malformed event (no task: NOT NULL) makes its batch fail when the timer commits it.
+    store.record({ type: 'node-started', runId: 'r', at: T0 + 1, node: 'bad', task: undefined as unknown as string, key: 'k', attempt: 1 });
+    await sleep(FLUSH_DELAY_MS + 100);
+    expect(() => store.flush()).toThrow(MlcycleError);
+    expect(() => store.flush()).not.toThrow(); // reported once
+    store.record({ type: 'node-started', runId: 'r', at: T0 + 2, node: 'good', task: 't/t', key: 'k2', attempt: 1 });
+    expect(store.nodeRuns('r').map((n) => n.node)).toEqual(['good']);
   });
 });
