@@ -47,8 +47,10 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
       const raw = overridden ? overrides[pname] : defaultValue;
       const { value, errors: errs } = compileParams(schema)(raw);
       for (const e of errs) {
-        const msg = e.replace(/^params\b/, `param ${pname}`);
-        errors.push(`${where} › param '${pname}': ${overridden ? '--param ' : 'default '}${msg}`);
+        // The validator words errors for task params ('params.x …'); a DAG param is one value.
+        const msg = e.replace(/^params\b/, pname);
+        const fix = overridden ? ` (from --param ${pname}=…)` : ' (the default in the DAG file)';
+        errors.push(`${where} › param '${pname}': ${msg}${fix}`);
       }
       params.push({ name: pname, schema, defaultValue, value, overridden });
       return value as Static<S>;

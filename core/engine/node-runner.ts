@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { catchError, defer, from, map, mergeMap, Observable, of, retry, throwError, timeout, timer } from 'rxjs';
-import { canonicalJson, kindByName } from '../artifacts/kind.ts';
+import { canonicalJson, kindByName, type AnyKind } from '../artifacts/kind.ts';
 import type { BuiltDag, DagNode, NodeInput } from '../dag/types.ts';
 import { CancelledError, TimeoutError, isRetryable, toErrorInfo } from '../errors.ts';
 import type { Executor, ExecResult, InputArtifact } from '../executors/types.ts';
@@ -90,6 +90,11 @@ async function prepare(c: NodeRunnerContext, node: DagNode): Promise<Prepared> {
       return prep;
     }
   }
+  const stale = externalEffectGone(node, entry.outputs, c);
+  if (stale) {
+    c.emit({ type: 'node-log', runId: c.runId, at: Date.now(), node: node.id, level: 'info', message: `cached result no longer valid outside the store (${stale}); recomputing` });
+    return prep;
+  }
   const metrics = metricsOfOutputs(c, entry.outputs);
   c.states.set(node.id, { status: 'cached', outputs: entry.outputs, attempts: 0, durationMs: 0 });
   c.emit({ type: 'node-cached', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, outputs: entry.outputs, ...(metrics ? { metrics } : {}) });
@@ -168,6 +173,21 @@ function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
       return of(false);
     }),
   );
+}
+
+/** The reason a task's effect outside the store is gone (see TaskSpec.verifyOutputs), or undefined. */
+function externalEffectGone(node: DagNode, outputs: Record<string, OutputDigest>, c: NodeRunnerContext): string | undefined {
+  if (!node.task.verifyOutputs) return undefined;
+  const values = Object.fromEntries(
+    Object.entries(outputs).map(([port, o]) => [port, (node.task.outputs[port] as AnyKind).decode(c.ws.blobs.read(o.digest))]),
+  );
+  let verdict: boolean | string;
+  try {
+    verdict = node.task.verifyOutputs(values as never, node.params as never);
+  } catch (err) {
+    verdict = (err as Error).message;
+  }
+  return verdict === true ? undefined : typeof verdict === 'string' ? verdict : 'verifyOutputs returned false';
 }
 
 function flatInputs(inputs: Record<string, InputArtifact | InputArtifact[]>): Record<string, string> {

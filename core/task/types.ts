@@ -77,10 +77,16 @@ export interface TaskSpec<P extends TSchema, I extends InputPorts, O extends Por
    */
   files?(params: Static<P>): string[];
   /**
-   * `false` for tasks whose effect lies outside the store (an exporter writing a folder): they run
-   * every time and are never served from the cache. Default true.
+   * `false` for tasks that must run every time and are never served from the cache. Default true.
+   * A task whose effect lies outside the store (an exporter writing a folder) should rather stay
+   * cached and say, with `verifyOutputs`, whether that effect is still in place.
    */
   cache?: boolean;
+  /**
+   * Called on a cache hit with the cached outputs: return true when what the task made outside the
+   * store is still there and intact, or a reason (string) or false to make the node recompute.
+   */
+  verifyOutputs?(outputs: PortValues<O>, params: Static<P>): boolean | string;
   /** The module that defines the task; defaults to the caller's file, found from the stack. */
   moduleUrl?: string;
   run(inputs: PortValues<I>, params: Static<P>, ctx: TaskContext): Promise<PortValues<O>> | PortValues<O>;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dag, openWorkspace, runDag, Type, type RunEvent, type RunOptions } from '../../core/index.ts';
-import { add, busy, flaky, peak, slow, source, sum } from '../fixtures/tasks/basic.ts';
+import { add, busy, flaky, peak, slow, source, sum, writeOut } from '../fixtures/tasks/basic.ts';
 
 const home = () => mkdtempSync(join(tmpdir(), 'mlcycle-engine-'));
 
@@ -149,6 +149,23 @@ describe('engine', () => {
     const third = await run(chain.build(), { home: h });
     expect(third.summary.nodes.every((n) => n.cached)).toBe(true);
     expect(readdirSync(join(h, 'quarantine')).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('re-runs a cached node whose effect outside the store is gone (verifyOutputs)', async () => {
+    const h = home();
+    const file = join(h, 'out.json');
+    const d = dag('external', (b) => {
+      const a = b.add('a', source, {}, { value: 3 });
+      b.add('write', writeOut, { value: a.value }, { path: file });
+    });
+    await run(d.build(), { home: h });
+    const hit = await run(d.build(), { home: h });
+    expect(hit.summary.nodes.every((n) => n.cached)).toBe(true);
+    rmSync(file);
+    const again = await run(d.build(), { home: h });
+    expect(Object.fromEntries(again.summary.nodes.map((n) => [n.id, n.cached]))).toEqual({ a: true, write: false });
+    expect(existsSync(file)).toBe(true);
+    expect(again.events.some((e) => e.type === 'node-log' && /is gone/.test(e.message))).toBe(true);
   });
 
   it('threads executor gives the same outputs as in-process', async () => {
