@@ -2,6 +2,9 @@ import type { BuiltDag, RunEvent } from '../../core/index.ts';
 import { colorsFor, formatDuration, formatMetrics } from './format.ts';
 import type { Renderer } from './renderer.ts';
 
+/** Least time between two printed per-step metric lines of one node. */
+export const METRIC_INTERVAL_MS = 1000;
+
 /**
  * One line per event: for logs, CI and pipes, where redrawing a live view would garble the output.
  * Lines start with a symbol so they can be grepped: ✓ done, ↺ cached, ✗ failed, … retrying.
@@ -10,8 +13,18 @@ export function createPlainRenderer(dag: BuiltDag, stream: NodeJS.WritableStream
   const c = colorsFor(stream);
   const taskOf = (node: string) => dag.nodes.get(node)?.task.name ?? '?';
   const line = (text: string) => stream.write(`${text}\n`);
+  // Per-step metrics (epochs) can come hundreds a second: print at most one line per node per
+  // interval, and the last step held back when the node ends, so logs stay readable.
+  const lastPrinted = new Map<string, number>();
+  const held = new Map<string, string>();
+  const flushHeld = (node: string) => {
+    const text = held.get(node);
+    if (text) line(text);
+    held.delete(node);
+  };
   return {
     onEvent(e: RunEvent) {
+      if ('node' in e && e.type !== 'node-metric' && e.type !== 'node-log') flushHeld(e.node);
       switch (e.type) {
         case 'run-started':
           return line(`${c.bold('▶')} run ${e.runId} · dag '${e.dag}' · ${e.nodeCount} node${e.nodeCount === 1 ? '' : 's'} · ${e.executor} ×${e.concurrency}`);
@@ -31,8 +44,13 @@ export function createPlainRenderer(dag: BuiltDag, stream: NodeJS.WritableStream
           return line(`${c.dim('-')} skipped ${e.node}: ${e.reason}`);
         case 'node-cancelled':
           return line(`${c.yellow('⊘')} cancelled ${e.node}`);
-        case 'node-metric':
-          return line(`  ${e.node} step ${e.step}: ${formatMetrics(e.metrics)}`);
+        case 'node-metric': {
+          const text = `  ${e.node} step ${e.step}: ${formatMetrics(e.metrics)}`;
+          if (e.at - (lastPrinted.get(e.node) ?? 0) < METRIC_INTERVAL_MS) return void held.set(e.node, text);
+          lastPrinted.set(e.node, e.at);
+          held.delete(e.node);
+          return line(text);
+        }
         case 'node-log':
           if (e.level === 'debug' && !options.debug) return;
           return line(`  ${c.dim(`[${e.node}]`)} ${e.level === 'warn' ? c.yellow(e.message) : e.message}`);

@@ -17,7 +17,10 @@ export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream
   }
   stream.write(`${table.toString()}\n`);
   const results = Object.entries(summary.outputs ?? {}).filter(([, v]) => !isDigestRef(v));
-  for (const [name, value] of results) stream.write(`${c.bold(name)}: ${oneLine(value)}\n`);
+  for (const [name, value] of results) {
+    const scores = scoreTable(value, stream);
+    stream.write(scores ? `${c.bold(name)}:\n${scores}\n` : `${c.bold(name)}: ${oneLine(value)}\n`);
+  }
   const id = summary.runId;
   const took = formatDuration(summary.durationMs);
   if (summary.status === 'succeeded') {
@@ -42,6 +45,23 @@ export function failureParagraph(summary: RunSummary): string {
   if (skipped.length) parts.push(`Skipped as dependants: ${skipped.map((n) => n.id).join(', ')}.`);
   parts.push(`Fix the cause, then ${RESUME_HINT}.`);
   return parts.join(' ');
+}
+
+/**
+ * A metrics result (flat numbers) as a table, with each `baseline_<m>` beside `<m>`, so a model's
+ * scores read against the trivial baseline at a glance. Undefined for anything else.
+ */
+function scoreTable(value: unknown, stream: NodeJS.WritableStream): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (!entries.length || !entries.every(([, v]) => typeof v === 'number')) return undefined;
+  const values = value as Record<string, number>;
+  const names = Object.keys(values).filter((k) => !k.startsWith('baseline_'));
+  const hasBaseline = names.some((k) => `baseline_${k}` in values);
+  const table = createTable(hasBaseline ? ['metric', 'model', 'baseline'] : ['metric', 'value'], stream);
+  const fmt = (v: number | undefined) => (v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
+  for (const k of names) table.push(hasBaseline ? [k, fmt(values[k]), fmt(values[`baseline_${k}`])] : [k, fmt(values[k])]);
+  return table.toString();
 }
 
 function colourStatus(status: string, c: ReturnType<typeof colorsFor>): string {

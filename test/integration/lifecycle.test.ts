@@ -77,7 +77,8 @@ describe('penguins lifecycle', () => {
     expect(executedIds(second.summary)).toEqual(
       ['evaluate', 'export', 'predict', 'prepare-test', 'prepare-train', 'preprocess', 'report', 'split', 'train'],
     );
-    // Back to the first params: every cacheable node is a hit (the exporter always writes its folder).
+    // Back to the first params: every node is a hit but the exporter, whose folder the second run
+    // replaced with its own bundle, so it writes the first bundle again.
     const third = await run(penguins.build({ params: { epochs: 5, out } }), home);
     expect(executedIds(third.summary)).toEqual(['export']);
     expect(third.summary.outputs.metrics).toEqual(first.summary.outputs.metrics);
