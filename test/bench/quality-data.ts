@@ -98,5 +98,5 @@ for (const info of DATASETS) {
   const foldsPath = join(root, 'test/bench/sklearn/folds', `${info.name}.json`);
   writeFileSync(foldsPath, JSON.stringify(folds) + '\n');
   console.log(`${info.name}: ${rows.length} rows (dropped ${duplicates} duplicate, ${missingTarget} missing-target) → ${info.csv}; ` +
-    `${folds.splitter} k=${FOLDS_K} seed=${FOLDS_SEED} → test/bench/sklearn/folds/${info.name}.json (fold sizes ${folds.test.map((t) => t.length).join('/')})`);
+    `${folds.splitter} k=${FOLDS_K} seed=${FOLDS_SEED} → test/bench/sklearn/folds/${info.name}.json (fold sizes ${folds.test.map((t: number[]) => t.length).join('/')})`);
 }

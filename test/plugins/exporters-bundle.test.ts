@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -36,8 +37,12 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 describe('exporters/bundle → loadBundle → predictBundle', () => {
   it('writes manifest, preprocessing and model files, with lineage and sha256 of each file', async () => {
     const out = await exportTo(path.join(root, 'tree'), tree);
-    expect(out).toEqual({ path: path.join(root, 'tree'), name: 'penguins', files: ['manifest.json', 'model.json', 'preprocessing.json'] });
-    const manifest = JSON.parse(await readFile(path.join(out.path, 'manifest.json'), 'utf8'));
+    const manifestBytes = await readFile(path.join(root, 'tree', 'manifest.json'));
+    const manifestSha256 = createHash('sha256').update(manifestBytes).digest('hex');
+    expect(out).toEqual({ path: path.join(root, 'tree'), name: 'penguins', files: ['manifest.json', 'model.json', 'preprocessing.json'], manifestSha256 });
+    // verifyOutputs: the cached result holds while the folder has this manifest, and not after a change.
+    expect(bundle.verifyOutputs!({ bundle: out }, { out: out.path, name: 'penguins' })).toBe(true);
+    const manifest = JSON.parse(manifestBytes.toString('utf8'));
     expect(manifest).toMatchObject({
       format: 'mlcycle-bundle', formatVersion: 1, name: 'penguins', problem: tree.problem, metrics,
       model: { algorithm: 'decision-tree', kind: 'classical' },

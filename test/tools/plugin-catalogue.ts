@@ -61,6 +61,7 @@ export interface TaskInfo {
   isolation: 'inprocess' | 'worker';
   cache: boolean;
   readsFiles: boolean;
+  verifiesOutputs: boolean;
   retry?: Record<string, unknown>;
   timeoutMs?: number;
   inputs: PortInfo[];
@@ -112,6 +113,7 @@ export function describeTask(task: any, exportName: string, file: string, source
     isolation: task.isolation === 'worker' ? 'worker' : 'inprocess',
     cache: task.cache !== false,
     readsFiles: typeof task.files === 'function',
+    verifiesOutputs: typeof task.verifyOutputs === 'function',
     ...(task.retry ? { retry: task.retry } : {}),
     ...(task.timeoutMs ? { timeoutMs: task.timeoutMs } : {}),
     inputs: ports(task.inputs),
@@ -218,6 +220,7 @@ export function renderTask(t: TaskInfo): string {
     t.isolation === 'worker' ? "runs in the worker-thread pool (`isolation: 'worker'`)" : 'runs in-process',
     t.cache ? 'cached' : 'never cached (`cache: false`): runs every time',
   ];
+  if (t.verifiesOutputs) facts.push('a cache hit counts only while `verifyOutputs` finds its effect intact');
   if (t.readsFiles) facts.push('reads files named by its params (their content is in the cache key)');
   if (t.retry) facts.push(`retry ${JSON.stringify(t.retry)}`);
   if (t.timeoutMs) facts.push(`timeout ${t.timeoutMs} ms`);
