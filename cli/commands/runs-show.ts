@@ -28,15 +28,22 @@ export function registerRunsShow(runs: Command, ctx: CliContext): void {
         const id = ws.store.resolveRunId(idOrPrefix);
         const run = id ? ws.store.getRun(id) : undefined;
         if (!id || !run) {
+          const matches = ws.store.listRuns().filter((r) => r.id.startsWith(idOrPrefix)).map((r) => r.id);
           throw new UsageError(
-            `no run matches '${idOrPrefix}' in ${ws.home} (or the prefix is ambiguous): list runs with \`mlcycle runs ls\` and pass a longer prefix.`,
+            matches.length > 1
+              ? `'${idOrPrefix}' matches ${matches.length} runs (${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', …' : ''}): pass a longer prefix.`
+              : `no run matches '${idOrPrefix}' in ${ws.home}: list runs with \`mlcycle runs ls\`.`,
           );
         }
         const nodes = ws.store.nodeRuns(id);
         const metrics = ws.store.metrics(id);
+        if (flags.json) {
+          if (flags.report) writeReport(ctx, ws, run, nodes, flags.report);
+          return printJson(ctx, { run, nodes, metrics: finalMetrics(metrics) });
+        }
+        const text = describeRun(run, nodes, metrics, ctx.stderr);
+        ctx.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
         if (flags.report) writeReport(ctx, ws, run, nodes, flags.report);
-        if (flags.json) return printJson(ctx, { run, nodes, metrics: finalMetrics(metrics) });
-        ctx.stderr.write(describeRun(run, nodes, metrics, ctx.stderr));
       });
     });
 }

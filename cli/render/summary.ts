@@ -40,7 +40,8 @@ export function failureParagraph(summary: RunSummary): string {
   const parts = [`run ${summary.runId} of '${summary.dag}' failed:`];
   if (failed.length === 0) parts.push(summary.failure ?? 'the engine reported a failure without a failed node.');
   for (const n of failed) {
-    parts.push(`node '${n.id}' (${n.task}) failed after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}: ${n.error ?? 'unknown error'}.`);
+    const when = n.attempts === 0 ? 'before it could run' : `after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}`;
+    parts.push(`node '${n.id}' (${n.task}) failed ${when}: ${n.error ?? 'unknown error'}.`);
   }
   if (skipped.length) parts.push(`Skipped as dependants: ${skipped.map((n) => n.id).join(', ')}.`);
   parts.push(`Fix the cause, then ${RESUME_HINT}.`);

@@ -100,6 +100,8 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
   try {
     results = builder(b) ?? {};
   } catch (err) {
+    // A builder often throws because of a bad param value it was handed: report those first.
+    if (errors.length) throw new ValidationError(errors.join('\n'), { cause: err });
     if (err instanceof ValidationError) throw err;
     throw new ValidationError(`${where}: the builder threw: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }

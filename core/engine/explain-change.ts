@@ -26,7 +26,8 @@ export function explainChange(
   const a = previous.material;
   const b = current.material;
   if (a.keyVersion !== b.keyVersion) reasons.push('cache key recipe changed (mlcycle upgrade)');
-  if (a.task !== b.task) reasons.push(`task changed (${a.task} → ${b.task})`);
+  // Another task in the node: its params and code are not comparable with the old one's.
+  if (a.task !== b.task) return [`task changed (${a.task} → ${b.task})`];
   if (a.version !== b.version) reasons.push(`task version changed (${show(a.version)} → ${show(b.version)})`);
   for (const name of union(a.params, b.params)) {
     if (JSON.stringify(a.params[name]) !== JSON.stringify(b.params[name])) {
@@ -44,11 +45,22 @@ export function explainChange(
   if (a.codeDigest !== b.codeDigest) {
     const base = dirname(fileURLToPath(opts.moduleUrl));
     const changed = union(previous.codeFiles, current.codeFiles).filter((f) => previous.codeFiles[f] !== current.codeFiles[f]);
-    const names = changed.map((f) => (f.startsWith('package:') ? `${f.slice(8)}@${current.codeFiles[f] ?? 'removed'}` : relative(opts.cwd, resolve(base, f))));
+    const names = changed.map((f) => (f.startsWith('package:') ? `${f.slice(8)}@${current.codeFiles[f] ?? 'removed'}` : displayPath(resolve(base, f), opts.cwd)));
     reasons.push(names.length ? `code changed: ${names.join(', ')}` : 'code changed');
   }
   if (a.seed !== b.seed) reasons.push(`seed changed (${a.seed} → ${b.seed})`);
   return reasons;
+}
+
+// The mlcycle checkout: built-in plugins read best as `plugins/x/y.ts` from any working directory.
+const mlcycleRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A file as the user best recognises it: under the cwd, else under mlcycle, else absolute. */
+function displayPath(file: string, cwd: string): string {
+  const fromCwd = relative(cwd, file);
+  if (!fromCwd.startsWith('..')) return fromCwd;
+  const fromRoot = relative(mlcycleRoot, file);
+  return fromRoot.startsWith('..') ? file : fromRoot;
 }
 
 function union(a: Record<string, unknown>, b: Record<string, unknown>): string[] {

@@ -41,9 +41,9 @@ async function execute(dag: BuiltDag, options: RunOptions, runId: string, events
     if (!ex) executors.set(name, (ex = name === 'threads' ? threadsExecutor({ threads: concurrency }) : inProcessExecutor()));
     return ex;
   };
-  const startedNodes = new Set<string>();
+  const startedNodes = new Map<string, number>();
   const emit = (event: RunEvent) => {
-    if (event.type === 'node-started') startedNodes.add(event.node);
+    if (event.type === 'node-started' && !startedNodes.has(event.node)) startedNodes.set(event.node, event.at);
     ws.store.record(event);
     events.next(event);
   };
@@ -83,7 +83,7 @@ async function execute(dag: BuiltDag, options: RunOptions, runId: string, events
         if (states.has(id) || skipped.has(id)) continue;
         const task = dag.nodes.get(id)!.task.name;
         if (startedNodes.has(id)) {
-          states.set(id, { status: 'cancelled', attempts: 1, durationMs: 0 });
+          states.set(id, { status: 'cancelled', attempts: 1, durationMs: Date.now() - startedNodes.get(id)! });
           emit({ type: 'node-cancelled', runId, at: Date.now(), node: id, task });
         } else {
           skipped.set(id, 'run cancelled');

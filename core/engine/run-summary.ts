@@ -38,7 +38,7 @@ export function summarize(args: {
   const failed = nodes.filter((n) => n.status === 'failed');
   let failure: string | undefined;
   if (failed.length) {
-    const lines = failed.map((n) => `node '${n.id}' (${n.task}) failed after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}: ${n.error}`);
+    const lines = failed.map((n) => `node '${n.id}' (${n.task}) failed ${n.attempts === 0 ? 'before it could run' : `after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}`}: ${n.error}`);
     const skippedIds = nodes.filter((n) => n.status === 'skipped').map((n) => n.id);
     failure =
       `${lines.join('\n')}\n` +

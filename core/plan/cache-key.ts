@@ -45,9 +45,8 @@ export function nodeKey(
     code = codeDigest(url);
     options.codeCache?.set(url, code);
   }
-  const label = `node '${node.id}' (${node.task.name})`;
   const files = node.task.files
-    ? Object.fromEntries(node.task.files(node.params as never).map((f) => [f, fileDigest(f, options.cwd, label)]))
+    ? Object.fromEntries(node.task.files(node.params as never).map((f) => [f, fileDigest(f, options.cwd)]))
     : undefined;
   const material: KeyMaterial = {
     keyVersion: KEY_VERSION,

@@ -12,13 +12,13 @@ const memo = new Map<string, { size: number; mtimeMs: number; digest: string }>(
  * @example
  * fileDigest('data/penguins.csv', process.cwd());
  */
-export function fileDigest(path: string, cwd: string, nodeLabel: string): string {
+export function fileDigest(path: string, cwd: string): string {
   const abs = resolve(cwd, path);
   let st;
   try {
     st = statSync(abs);
   } catch {
-    throw new NonRetryableError(`${nodeLabel}: file '${path}' does not exist (looked for ${abs}; relative paths resolve against ${cwd})`);
+    throw new NonRetryableError(`file '${path}' does not exist (looked for ${abs}; relative paths resolve against ${cwd})`);
   }
   const hit = memo.get(abs);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.digest;
