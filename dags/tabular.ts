@@ -16,6 +16,7 @@ import { algorithmNames, algorithmTask, type AlgorithmName } from '../plugins/al
 import { predict } from '../plugins/algorithms/predict.ts';
 import { dropMissingTarget } from '../plugins/cleaners/drop-missing-target.ts';
 import { crossValidation } from '../plugins/evaluators/cross-validation.ts';
+import { cvMetrics } from '../plugins/evaluators/cv-metrics.ts';
 import { evaluate } from '../plugins/evaluators/evaluate.ts';
 import { bundle } from '../plugins/exporters/bundle.ts';
 import { Folds, Problem } from '../plugins/kinds.ts';
@@ -26,9 +27,8 @@ import { ndjsonLoader } from '../plugins/loaders/ndjson.ts';
 import { parquetLoader } from '../plugins/loaders/parquet.ts';
 import { tsvLoader } from '../plugins/loaders/tsv.ts';
 import { defineProblem } from '../plugins/problem/define.ts';
-import { kFold } from '../plugins/splitters/k-fold.ts';
+import { autoKFold } from '../plugins/splitters/auto-k-fold.ts';
 import { selectFold } from '../plugins/splitters/select-fold.ts';
-import { stratifiedKFold } from '../plugins/splitters/stratified-k-fold.ts';
 import { apply } from '../plugins/transformers/apply.ts';
 import { autoPreprocess } from '../plugins/transformers/auto-preprocess.ts';
 import { inferSchema } from '../plugins/validators/infer-schema.ts';
@@ -37,43 +37,6 @@ const LOADERS = {
   csv: csvLoader, tsv: tsvLoader, tab: tsvLoader, txt: tsvLoader, json: jsonLoader, ndjson: ndjsonLoader,
   jsonl: ndjsonLoader, parquet: parquetLoader, arrow: arrowLoader, feather: arrowLoader, ipc: arrowLoader,
 } as const;
-
-// With task 'auto' the problem type is known only once the data is read, so the choice between the
-// stratified and the plain splitter is made at run time. (A `stratify: 'auto'` param on
-// splitters/k-fold would make this task unnecessary.)
-export const tabularKFold = defineTask({
-  name: 'tabular/k-fold',
-  version: 1,
-  params: Type.Object({
-    k: Type.Integer({ default: 5, minimum: 2 }),
-    seed: Type.Integer({ default: 0 }),
-  }),
-  inputs: { table: Table, problem: Problem },
-  outputs: { folds: Folds },
-  async run({ table, problem }, { k, seed }, ctx) {
-    if (problem.task === 'regression') return kFold.run({ table }, { k, seed, shuffle: true }, ctx);
-    return stratifiedKFold.run({ table, problem }, { k, seed, shuffle: true }, ctx);
-  },
-});
-
-// The bundle's manifest records Metrics: give it the cross-validated means, not scores on the rows
-// the final model was fitted on (a tree scores 1.0 there).
-export const cvMeans = defineTask({
-  name: 'tabular/cv-means',
-  version: 1,
-  params: Type.Object({}),
-  inputs: { cv: Json },
-  outputs: { metrics: Metrics },
-  run({ cv }) {
-    const metrics: MetricValues = {};
-    for (const [name, v] of Object.entries(cv as Record<string, unknown>)) {
-      const mean = (v as { mean?: unknown } | null)?.mean;
-      if (typeof mean === 'number') metrics[name] = mean;
-    }
-    if (Object.keys(metrics).length === 0) throw new NonRetryableError('tabular/cv-means: the cross-validation summary holds no metric');
-    return { metrics };
-  },
-});
 
 const CLASSIFIERS_ONLY: AlgorithmName[] = ['logreg', 'bayes'];
 const REGRESSORS_ONLY: AlgorithmName[] = ['linear'];
@@ -109,7 +72,7 @@ export default dag('tabular', (b) => {
   const { problem } = b.add('define', defineProblem, { table: raw }, { target, task });
   const { schema } = b.add('schema', inferSchema, { table: raw });
   const { table: clean } = b.add('clean', dropMissingTarget, { table: raw, problem });
-  const { folds: cut } = b.add('folds', tabularKFold, { table: clean, problem }, { k: folds, seed });
+  const { folds: cut } = b.add('folds', autoKFold, { table: clean, problem }, { k: folds, seed });
 
   const scores: Array<OutputRef<'Metrics'>> = [];
   for (let i = 0; i < folds; i++) {
@@ -126,7 +89,7 @@ export default dag('tabular', (b) => {
   const { transform } = b.add('preprocess', autoPreprocess, { train: clean, problem });
   const { table: allX } = b.add('prepare', apply, { table: clean, transform });
   const { model } = b.add('train', train, { train: allX, problem }, algoParams) as { model: OutputRef<'Model'> };
-  const { metrics } = b.add('cv-means', cvMeans, { cv });
+  const { metrics } = b.add('cv-means', cvMetrics, { cv });
   const name = path.basename(bundleDir);
   const exported = b.add('export', bundle, { model, transform, problem, schema, metrics }, { out: bundleDir, name });
   return { cv, bundle: exported.bundle };
