@@ -40,6 +40,6 @@ export { kindByName } from './artifacts/kind.ts';
 export type { BlobStore } from './artifacts/blob-store.ts';
 export type { Executor, ExecRequest, ExecResult, ExecHooks, InputArtifact } from './executors/types.ts';
 export { inProcessExecutor } from './executors/inprocess.ts';
-export { threadsExecutor } from './executors/threads.ts';
+export { threadsExecutor, closeWorkerPools } from './executors/threads.ts';
 export { schedule } from './scheduler/schedule.ts';
 export type { ScheduleGraph, ScheduleOutcome } from './scheduler/schedule.ts';

@@ -35,14 +35,23 @@ async function execute(dag: BuiltDag, options: RunOptions, runId: string, events
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);
   const seed = options.seed ?? 0;
   const executors = new Map<string, Executor>();
+  const pickExecutorName = (node: DagNode) => (options.executor === 'threads' || node.task.isolation === 'worker' ? 'threads' : 'inprocess');
   const pickExecutor = (node: DagNode): Executor => {
-    const name = options.executor === 'threads' || node.task.isolation === 'worker' ? 'threads' : 'inprocess';
+    const name = pickExecutorName(node);
     let ex = executors.get(name);
     if (!ex) executors.set(name, (ex = name === 'threads' ? threadsExecutor({ threads: concurrency }) : inProcessExecutor()));
     return ex;
   };
+  // Once a first node really executes (a fully cached run never does), warm the worker pool with
+  // the modules of the tasks that will run there, so its start overlaps the early nodes.
+  const warmWorkers = () => {
+    const workerNodes = dag.order.map((id) => dag.nodes.get(id)!).filter((n) => pickExecutorName(n) === 'threads');
+    const refs = new Map(workerNodes.map((n) => [`${n.task.ref.moduleUrl}#${n.task.name}`, n.task.ref]));
+    if (workerNodes.length) pickExecutor(workerNodes[0]).warm?.([...refs.values()]);
+  };
   const startedNodes = new Map<string, number>();
   const emit = (event: RunEvent) => {
+    if (event.type === 'node-started' && startedNodes.size === 0) warmWorkers();
     if (event.type === 'node-started' && !startedNodes.has(event.node)) startedNodes.set(event.node, event.at);
     ws.store.record(event);
     events.next(event);

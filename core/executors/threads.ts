@@ -2,8 +2,35 @@ import { cpus } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { fromErrorInfo } from '../errors.ts';
+import type { TaskRef } from '../task/types.ts';
 import type { ExecHooks, ExecRequest, ExecResult, Executor } from './types.ts';
 import type { WorkerReply } from './worker-entry.ts';
+
+// One pool per thread count for the whole process, shared by every run: starting a worker (jiti,
+// the task's modules, TensorFlow.js and its wasm backend) costs seconds, a warm one nothing. Idle
+// piscina workers are unref'd, so a pool left open does not keep the process alive.
+const pools = new Map<number, Piscina>();
+
+function sharedPool(threads: number): Piscina {
+  let pool = pools.get(threads);
+  if (!pool) {
+    pool = new Piscina({
+      filename: new URL('./worker.mjs', import.meta.url).href,
+      minThreads: 1,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+    });
+    pools.set(threads, pool);
+  }
+  return pool;
+}
+
+/** Stops every shared worker pool (tests, or a long-lived host shutting down). */
+export async function closeWorkerPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.destroy()));
+}
 
 /**
  * Runs tasks in a pool of worker threads (piscina), so CPU-bound work such as training uses every
@@ -13,17 +40,12 @@ import type { WorkerReply } from './worker-entry.ts';
  */
 export function threadsExecutor(options: { threads?: number } = {}): Executor {
   const threads = Math.max(1, options.threads ?? cpus().length);
-  let pool: Piscina | undefined;
-  const getPool = () =>
-    (pool ??= new Piscina({
-      filename: new URL('./worker.mjs', import.meta.url).href,
-      minThreads: 1,
-      maxThreads: threads,
-      // Keep idle workers: starting one (jiti + tfjs) costs far more than an idle thread.
-      idleTimeout: 60_000,
-    }));
   return {
     name: 'threads',
+    warm(tasks: TaskRef[]) {
+      // Load the tasks' modules in a worker while the run's first nodes work on the main thread.
+      sharedPool(threads).run({ preload: tasks }).catch(() => undefined);
+    },
     async execute(request: ExecRequest, hooks: ExecHooks): Promise<ExecResult> {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (m: any) => {
@@ -33,7 +55,7 @@ export function threadsExecutor(options: { threads?: number } = {}): Executor {
       const onAbort = () => port1.postMessage({ type: 'abort' });
       hooks.signal.addEventListener('abort', onAbort, { once: true });
       try {
-        const reply = (await getPool().run({ request, port: port2 }, { transferList: [port2] })) as WorkerReply;
+        const reply = (await sharedPool(threads).run({ request, port: port2 }, { transferList: [port2] })) as WorkerReply;
         if (!reply.ok) throw fromErrorInfo(reply.error);
         return reply.result;
       } finally {
@@ -41,9 +63,7 @@ export function threadsExecutor(options: { threads?: number } = {}): Executor {
         port1.close();
       }
     },
-    async close() {
-      await pool?.destroy();
-      pool = undefined;
-    },
+    // The pool is shared across runs; see closeWorkerPools.
+    async close() {},
   };
 }

@@ -43,5 +43,7 @@ export interface ExecHooks {
 export interface Executor {
   readonly name: string;
   execute(request: ExecRequest, hooks: ExecHooks): Promise<ExecResult>;
+  /** Optional: prepare to run these tasks soon (load their modules), without waiting. */
+  warm?(tasks: TaskRef[]): void;
   close(): Promise<void>;
 }

@@ -33,8 +33,16 @@ async function resolveInWorker(ref: TaskRef) {
   return task;
 }
 
-/** Runs one request in this worker; errors come back as data so retryability survives the thread hop. */
-export async function runInWorker({ request, port }: WorkerMessage): Promise<WorkerReply> {
+/**
+ * Runs one request in this worker; errors come back as data so retryability survives the thread hop.
+ * A `preload` message only loads task modules, to warm the worker before its first real request.
+ */
+export async function runInWorker(message: WorkerMessage | { preload: TaskRef[] }): Promise<WorkerReply | { ok: true }> {
+  if ('preload' in message) {
+    for (const ref of message.preload) await resolveInWorker(ref).catch(() => undefined);
+    return { ok: true };
+  }
+  const { request, port } = message;
   const controller = new AbortController();
   port.on('message', (m: { type: string }) => {
     if (m.type === 'abort') controller.abort(new Error('aborted'));

@@ -20,8 +20,15 @@ export interface AutoOptions {
 export const MIN_IDENTIFIER_ROWS = 10;
 
 /**
+ * A text column with at least this share of distinct values among its present values is treated as free
+ * text or a near-identifier (car model names): one-hot encoding it would add a column per row and
+ * let the model memorise rows instead of learning.
+ */
+export const MAX_CATEGORY_SHARE = 0.5;
+
+/**
  * Why a column cannot be a feature, or undefined when it can: all missing, an identifier (strings,
- * all distinct), or a type no step handles (dates, objects).
+ * all distinct) or near-identifier text (mostly distinct), or a type no step handles (dates, objects).
  * @example
  * dropReason(['Ann', 'Bob', …]) // 'identifier (all values distinct)'
  */
@@ -30,8 +37,12 @@ export function dropReason(values: readonly unknown[]): string | undefined {
   if (kind === 'empty') return 'all values missing';
   if (kind === 'other') return 'unsupported type (not number, string or boolean)';
   const present = values.filter((v) => !isMissing(v));
-  if (present.length >= MIN_IDENTIFIER_ROWS && present.every((v) => typeof v === 'string') && new Set(present).size === present.length) {
-    return 'identifier (all values distinct)';
+  if (present.length >= MIN_IDENTIFIER_ROWS && present.every((v) => typeof v === 'string')) {
+    const distinct = new Set(present).size;
+    if (distinct === present.length) return 'identifier (all values distinct)';
+    if (distinct >= present.length * MAX_CATEGORY_SHARE) {
+      return `high-cardinality text (${distinct} distinct values in ${present.length} rows; at least ${MAX_CATEGORY_SHARE * 100}% distinct)`;
+    }
   }
   return undefined;
 }

@@ -176,15 +176,17 @@ describe('transformers/auto-preprocess', () => {
   const features = (t: ColumnTable) => t.columnNames().filter((c) => c !== 'Species');
 
   it('makes every feature numeric with no nulls, keeps the target, drops ids and empty columns', async () => {
-    // Added: an identifier, an all-missing column, and a boolean feature with gaps.
+    // Added: an identifier, near-identifier text (a tag shared by pairs of rows), an all-missing
+    // column, and a boolean feature with gaps.
     const t = aq.from(rows.map((r, i) => ({
-      ...r, name: `penguin-${i}`, notes: null, heavy: r[MASS] === null ? null : (r[MASS] as number) > 4000,
+      ...r, name: `penguin-${i}`, tag: `tag-${Math.floor(i / 2)}`, notes: null, heavy: r[MASS] === null ? null : (r[MASS] as number) > 4000,
     })));
     const ctx = makeContext();
     const { transform } = await runTask(autoPreprocess, { train: stored(t), problem }, {}, ctx);
     expect(transform.steps.map((s: any) => s.type)).toEqual(['drop', 'impute', 'onehot', 'standardize']);
-    expect(transform.steps[0].columns).toEqual(['name', 'notes']);
+    expect(transform.steps[0].columns).toEqual(['name', 'tag', 'notes']);
     expect(ctx.logs.join('\n')).toMatch(/dropping column 'name': identifier/);
+    expect(ctx.logs.join('\n')).toMatch(/dropping column 'tag': high-cardinality text \(172 distinct values in 344 rows/);
     const out = await applied(t, transform);
     expect(out.numRows()).toBe(344);
     expect(features(out)).toEqual(expect.arrayContaining(['Island=Dream', 'heavy=false', 'heavy=true']));
