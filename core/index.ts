@@ -42,4 +42,4 @@ export type { Executor, ExecRequest, ExecResult, ExecHooks, InputArtifact } from
 export { inProcessExecutor } from './executors/inprocess.ts';
 export { threadsExecutor, closeWorkerPools } from './executors/threads.ts';
 export { schedule } from './scheduler/schedule.ts';
-export type { ScheduleGraph, ScheduleOutcome } from './scheduler/schedule.ts';
+export type { ScheduleGraph, ScheduleOutcome, NodeDone } from './scheduler/schedule.ts';

@@ -71,7 +71,9 @@ export function openBlobStore(root: string): BlobStore {
       const target = path(digest);
       const existing = statSync(target, { throwIfNoEntry: false });
       if (existing?.isFile() && existing.size === bytes.byteLength) {
-        freshen(target);
+        // Touching costs a syscall per write; a blob touched within the last minute is fresh enough
+        // for gc's grace period (minutes), so most repeated writes skip it.
+        if (Date.now() - existing.mtimeMs > FRESH_MS) freshen(target);
       } else {
         // Absent, or a wrong-size (truncated) leftover: the rename replaces it, which also repairs it.
         writeFileAtomicSync(target, bytes);
@@ -126,6 +128,8 @@ export function openBlobStore(root: string): BlobStore {
     },
   };
 }
+
+const FRESH_MS = 60_000;
 
 /**
  * Touches a blob that a write found already present: gc spares recently modified blobs, and a run

@@ -7,6 +7,7 @@ import type { Executor, ExecResult, InputArtifact } from '../executors/types.ts'
 import { nodeKey } from '../plan/cache-key.ts';
 import type { CodeDigest } from '../plan/code-digest.ts';
 import type { OutputDigest, RunEvent } from '../scheduler/events.ts';
+import type { NodeDone } from '../scheduler/schedule.ts';
 import type { Workspace } from './workspace.ts';
 import { resolveRetry, retryDelayMs } from './retry-policy.ts';
 
@@ -29,6 +30,8 @@ export interface NodeRunnerContext {
   emit(event: RunEvent): void;
   states: Map<string, NodeState>;
   signal: AbortSignal;
+  /** Digests whose blobs verified during this run: one check per blob per run is enough. */
+  verified?: Set<string>;
   /** Code digests by module URL, for this run. */
   codeCache?: Map<string, CodeDigest>;
 }
@@ -40,19 +43,20 @@ export function nodeSeed(runSeed: number, nodeId: string): number {
 
 /**
  * Makes the function the scheduler calls per node: compute the key, serve a verified cache hit, or
- * execute with retries and a timeout as RxJS operators. Emits true on success, false on failure.
+ * execute with retries and a timeout as RxJS operators. Emits the node's id and whether it succeeded.
  */
-export function createNodeRunner(c: NodeRunnerContext): (id: string) => Observable<boolean> {
+export function createNodeRunner(c: NodeRunnerContext): (id: string) => Observable<NodeDone> {
   return (id) =>
     defer(() => from(prepare(c, c.dag.nodes.get(id)!))).pipe(
       mergeMap((prep) => (prep.cached ? of(true) : execute(c, prep))),
+      map((ok) => ({ id, ok })),
       // Failing before any attempt (a declared file missing, a cache read error) fails the node, not the run.
       catchError((err) => {
         const node = c.dag.nodes.get(id)!;
         const error = toErrorInfo(err);
         c.states.set(id, { status: 'failed', attempts: 0, durationMs: 0, error: error.message });
         c.emit({ type: 'node-failed', runId: c.runId, at: Date.now(), node: id, task: node.task.name, key: '', attempts: 0, durationMs: 0, error });
-        return of(false);
+        return of({ id, ok: false });
       }),
     );
 }
@@ -81,7 +85,9 @@ async function prepare(c: NodeRunnerContext, node: DagNode): Promise<Prepared> {
   const entry = c.ws.store.getCacheEntry(key);
   if (!entry) return prep;
   for (const [port, out] of Object.entries(entry.outputs)) {
+    if (c.verified?.has(out.digest)) continue;
     const state = c.ws.blobs.verify(out.digest);
+    if (state === 'ok') c.verified?.add(out.digest);
     if (state !== 'ok') {
       // A hit counts only if every blob verifies; a bad one is moved aside and the node recomputes.
       c.emit({ type: 'node-log', runId: c.runId, at: Date.now(), node: node.id, level: 'warn', message: `cached output '${port}' is ${state} (${out.digest.slice(0, 12)}…); recomputing` });

@@ -1,4 +1,4 @@
-import { mergeMap, Observable, Subject, map } from 'rxjs';
+import { mergeMap, Observable, Subject } from 'rxjs';
 
 /** The shape the scheduler needs: ids in dependency order, with edges both ways. */
 export interface ScheduleGraph {
@@ -9,6 +9,12 @@ export interface ScheduleGraph {
 
 export type ScheduleOutcome = { id: string; status: 'ok' | 'failed' | 'skipped'; cause?: string };
 
+/** What a node's execution emits when it is done: its id and whether it succeeded. */
+export interface NodeDone {
+  id: string;
+  ok: boolean;
+}
+
 /**
  * Runs every node once all its upstream nodes succeeded, at most `concurrency` at a time, and emits one
  * outcome per node. When a node fails, its transitive dependants are emitted as skipped while
@@ -17,11 +23,11 @@ export type ScheduleOutcome = { id: string; status: 'ok' | 'failed' | 'skipped';
  * `runNode` must not complete synchronously (executions are promises), so a 10,000-node chain does not
  * grow the stack.
  * @example
- * schedule(graph, (id) => from(exec(id)), { concurrency: 2 }).subscribe(console.log);
+ * schedule(graph, (id) => from(exec(id).then((ok) => ({ id, ok }))), { concurrency: 2 }).subscribe(console.log);
  */
 export function schedule(
   graph: ScheduleGraph,
-  runNode: (id: string) => Observable<boolean>,
+  runNode: (id: string) => Observable<NodeDone>,
   options: { concurrency: number },
 ): Observable<ScheduleOutcome> {
   return new Observable<ScheduleOutcome>((subscriber) => {
@@ -46,7 +52,7 @@ export function schedule(
     };
 
     const sub = ready$
-      .pipe(mergeMap((id) => runNode(id).pipe(map((ok) => ({ id, ok }))), options.concurrency))
+      .pipe(mergeMap(runNode, options.concurrency))
       .subscribe({
         next: ({ id, ok }) => {
           settle({ id, status: ok ? 'ok' : 'failed' });

@@ -16,7 +16,7 @@ import type { CacheEntry, RunStore } from './types.ts';
 import { prepareWrites } from './write-statements.ts';
 
 /** Buffered row writes that trigger a commit. */
-export const BATCH_ROWS = 500;
+export const BATCH_ROWS = 5000;
 
 /**
  * Longest a buffered write waits for its commit. Bounds what a `kill -9` can lose: a node that

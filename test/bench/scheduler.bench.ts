@@ -14,7 +14,8 @@ import { join, pass, start } from './noop-tasks.ts';
 const N = Number(process.env.BENCH_NODES ?? 10_000);
 const concurrency = cpus().length;
 const json = process.argv.includes('--json');
-const noop = () => Promise.resolve(true);
+// The same no-op for the floor and the scheduler: a resolved promise per node.
+const noop = (id: string) => Promise.resolve({ id, ok: true });
 
 function shapes() {
   const chain = dag('bench-chain', (b) => {
@@ -51,11 +52,11 @@ async function best(fn: () => Promise<unknown>, reps = 3): Promise<number> {
 async function main() {
   const { chain, fan } = shapes();
   const rows: Array<{ name: string; ms: number; usPerNode: number; ratio?: number; target?: string; ok?: boolean }> = [];
-  const floorMs = await best(() => lastValueFrom(from(chain.order).pipe(mergeMap(() => from(noop()), concurrency), toArray())));
+  const floorMs = await best(() => lastValueFrom(from(chain.order).pipe(mergeMap((id) => from(noop(id)), concurrency), toArray())));
   rows.push({ name: 'floor: bare rxjs mergeMap', ms: floorMs, usPerNode: (floorMs * 1000) / N });
   for (const [shape, d] of [['chain', chain], ['fan-out/fan-in', fan]] as const) {
     const g = graphOf(d);
-    const ms = await best(() => lastValueFrom(schedule(g, () => from(noop()), { concurrency }).pipe(toArray())));
+    const ms = await best(() => lastValueFrom(schedule(g, (id) => from(noop(id)), { concurrency }).pipe(toArray())));
     const ratio = ms / floorMs;
     rows.push({ name: `scheduler only, ${shape}`, ms, usPerNode: (ms * 1000) / N, ratio, target: '≤ 2× floor', ok: ratio <= 2 });
   }
