@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { catchError, defer, from, map, mergeMap, Observable, of, retry, throwError, timeout, timer } from 'rxjs';
-import { canonicalJson, kindByName, type AnyKind } from '../artifacts/kind.ts';
+import { kindByName, type AnyKind } from '../artifacts/kind.ts';
 import type { BuiltDag, DagNode, NodeInput } from '../dag/types.ts';
 import { CancelledError, TimeoutError, isRetryable, toErrorInfo } from '../errors.ts';
 import type { Executor, ExecResult, InputArtifact } from '../executors/types.ts';
@@ -79,8 +79,8 @@ async function prepare(c: NodeRunnerContext, node: DagNode): Promise<Prepared> {
     Object.entries(node.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map(inputOf) : inputOf(ref)]),
   );
   const seed = nodeSeed(c.seed, node.id);
-  const { key, material, codeFiles } = nodeKey(node, inputs, { cwd: c.dag.cwd, seed, codeCache: c.codeCache });
-  const prep: Prepared = { node, cached: false, key, material: canonicalJson({ material, codeFiles }), inputs, seed };
+  const { key, stored } = nodeKey(node, inputs, { cwd: c.dag.cwd, seed, codeCache: c.codeCache });
+  const prep: Prepared = { node, cached: false, key, material: stored, inputs, seed };
   if (c.noCache || node.task.cache === false) return prep;
   const entry = c.ws.store.getCacheEntry(key);
   if (!entry) return prep;

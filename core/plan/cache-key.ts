@@ -25,7 +25,13 @@ export interface NodeKey {
   key: string;
   material: KeyMaterial;
   codeFiles: Record<string, string>;
+  /** Canonical JSON of `{ material, codeFiles }`: what the cache entry keeps for `plan`. */
+  stored: string;
 }
+
+// Canonical JSON of each module's code map, built once per process: it is the same for every node
+// of a task, and `stored` is on the per-node hot path.
+const codeFilesJson = new WeakMap<CodeDigest, { files: Record<string, string>; json: string }>();
 
 /**
  * The cache key of a node: sha256 of canonical JSON of task name and version, code digest, resolved
@@ -60,8 +66,17 @@ export function nodeKey(
     ...(files ? { files } : {}),
     seed: options.seed,
   };
-  const key = createHash('sha256').update(canonicalJson(material)).digest('hex');
-  return { key, material, codeFiles: { ...code.files, ...prefixed(code.packages) } };
+  const materialJson = canonicalJson(material);
+  const key = createHash('sha256').update(materialJson).digest('hex');
+  let codeFiles = codeFilesJson.get(code);
+  if (!codeFiles) {
+    const files = { ...code.files, ...prefixed(code.packages) };
+    codeFilesJson.set(code, (codeFiles = { files, json: canonicalJson(files) }));
+  }
+  // Keys sort as canonical JSON sorts them ("codeFiles" < "material"), so this equals
+  // canonicalJson({ material, codeFiles }) without serialising the material twice.
+  const stored = `{"codeFiles":${codeFiles.json},"material":${materialJson}}`;
+  return { key, material, codeFiles: codeFiles.files, stored };
 }
 
 /** `package:<name>` → version, beside file paths in the code map that `plan` explains from. */

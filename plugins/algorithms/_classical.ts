@@ -3,7 +3,7 @@ import { NonRetryableError, type TaskContext } from '../../core/index.ts';
 import type { ModelSpec, ProblemSpec } from '../kinds.ts';
 import { classIndices, featureMatrix, featureNames, targetValues, type Matrix } from './_features.ts';
 
-/** Training rows for an ml.js model: labels are class indices (ml.js wants 0..k-1) or numbers. */
+/** Training rows for a classical model: labels are class indices (ml.js wants 0..k-1) or numbers. */
 export interface ClassicalData {
   features: string[];
   x: Matrix;
@@ -24,7 +24,8 @@ export function classicalData(train: ColumnTable, problem: ProblemSpec, algorith
 }
 
 /**
- * Wraps an ml.js model's `toJSON()` into a ModelSpec. The JSON is normalised through
+ * Wraps a classical model's JSON (an ml.js `toJSON()`, or mlcycle's own trees with
+ * `info.library: 'mlcycle'`) into a ModelSpec. The JSON is normalised through
  * stringify/parse: ml.js returns live objects (tree nodes, matrices) that must not leak into an
  * artifact that other tasks read in-process, and in-process and decoded specs must agree.
  * @example
@@ -33,7 +34,8 @@ export function classicalData(train: ColumnTable, problem: ProblemSpec, algorith
 export function classicalSpec(
   algorithm: string, problem: ProblemSpec, features: string[], json: unknown, info: Record<string, unknown>, ctx: TaskContext,
 ): ModelSpec {
-  ctx.log.info(`${algorithm}: trained on ${features.length} feature(s) with ml.js`);
+  const library = (info.library as string | undefined) ?? 'ml.js';
+  ctx.log.info(`${algorithm}: trained on ${features.length} feature(s) with ${library}`);
   return {
     algorithm,
     task: problem.task,
@@ -41,6 +43,6 @@ export function classicalSpec(
     features,
     classes: problem.classes,
     classical: JSON.parse(JSON.stringify(json)),
-    info: { library: 'ml.js', ...info },
+    info: { ...info, library },
   };
 }
