@@ -50,10 +50,13 @@ export function openRunStore(file: string): RunStore {
   }
   const writes = prepareWrites(sqlite);
   const reads = prepareReads(sqlite);
-  const commit = sqlite.transaction((batch: PendingWrite[]) => {
-    for (const { query, args } of batch) query.run(args);
+  const commit = sqlite.transaction((batch: Array<PendingWrite | null>) => {
+    for (const w of batch) if (w) w.query.run(w.args);
   });
-  let buffer: PendingWrite[] = [];
+  let buffer: Array<PendingWrite | null> = [];
+  // Where each node's not-yet-committed 'running' row sits in the buffer: when the node succeeds
+  // before the commit, its final row says all that row would, so it is never written.
+  const pendingStarts = new Map<string, number>();
   // Cache entries written but not yet committed: this process must see its own puts at once.
   const pendingEntries = new Map<string, CacheEntry | null>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -81,6 +84,7 @@ export function openRunStore(file: string): RunStore {
     const batch = buffer;
     buffer = [];
     pendingEntries.clear();
+    pendingStarts.clear();
     try {
       commit.immediate(batch);
     } catch (err) {
@@ -116,7 +120,14 @@ export function openRunStore(file: string): RunStore {
   return {
     record(event: RunEvent): void {
       ensureOpen('record');
-      const hint = eventWrites(event, writes, buffer);
+      const before = buffer.length;
+      const hint = eventWrites(event, writes, buffer as PendingWrite[]);
+      const nodeKey = 'node' in event ? `${event.runId}\u0000${event.node}` : '';
+      if (event.type === 'node-started' && event.attempt === 1) pendingStarts.set(nodeKey, before);
+      else if (event.type === 'node-succeeded' && event.attempts === 1) {
+        const at = pendingStarts.get(nodeKey);
+        if (at !== undefined) buffer[at] = null;
+      }
       if (hint === 'now') flush();
       else buffered();
     },

@@ -36,7 +36,7 @@ export interface CartOptions {
   maxDepth: number;
   minSamplesSplit: number;
   minSamplesLeaf: number;
-  /** Uniform [0, 1) source for the feature draws; unused when every feature is a candidate. */
+  /** Uniform [0, 1) source for the feature draws (and the search order when all are drawn). */
   rand: () => number;
 }
 
@@ -121,10 +121,10 @@ function bestSplit(
   let bestProxy = -Infinity;
   let searched = 0;
   for (let drawn = 0; drawn < d && searched < maxFeatures; drawn++) {
-    if (maxFeatures < d) {
-      const k = drawn + Math.floor(o.rand() * (d - drawn));
-      [featureIds[drawn], featureIds[k]] = [featureIds[k], featureIds[drawn]];
-    }
+    // Drawn in random order even when all are searched: equally good splits then go to a random
+    // feature, not always the first column (scikit-learn does the same).
+    const k = drawn + Math.floor(o.rand() * (d - drawn));
+    [featureIds[drawn], featureIds[k]] = [featureIds[k], featureIds[drawn]];
     const f = featureIds[drawn];
     const col = data.columns[f];
     const sorted = order.subarray(0, m);

@@ -43,6 +43,6 @@ export function classicalSpec(
     features,
     classes: problem.classes,
     classical: JSON.parse(JSON.stringify(json)),
-    info: { ...info, library },
+    info: { library, ...info },
   };
 }

@@ -4,6 +4,7 @@ import { RandomForestClassifier, RandomForestRegression } from 'ml-random-forest
 import { NonRetryableError } from '../../core/index.ts';
 import type { ModelSpec } from '../kinds.ts';
 import { applyScaling, type Matrix, type Scaling } from './_features.ts';
+import { forestPredict, type ForestJson } from './_forest.ts';
 
 /** A model's raw output: one value per row (regression) or one probability per class per row. */
 export interface Prediction {
@@ -12,8 +13,9 @@ export interface Prediction {
 }
 
 /**
- * Runs an ml.js ModelSpec on feature rows. Class probabilities come from what each model holds:
- * the share of trees voting for a class (ml-random-forest's own predictProbability miscounts the
+ * Runs a classical ModelSpec on feature rows. Class probabilities come from what each model holds:
+ * the mean of the trees' leaf class shares (mlcycle's CART trees and forests), for older ml.js
+ * forests the share of trees voting for a class (ml-random-forest's own predictProbability miscounts the
  * first tree's vote), the training mix of a tree's leaf, the share of the k neighbours, and the
  * naive-Bayes posterior (computed in log space: the library's exp() underflows to "no class").
  * @example
@@ -23,6 +25,11 @@ export function predictClassical(spec: ModelSpec, x: Matrix): Prediction {
   const k = spec.classes?.length ?? 0;
   const regression = spec.task === 'regression';
   const json = spec.classical as any;
+  if (json?.format === 'mlcycle-cart') {
+    const out = forestPredict(json as ForestJson, x);
+    return regression ? { values: out.map((v) => v[0]) } : { probs: out };
+  }
+  // ml.js JSON: trees and forests trained before mlcycle's own CART, e.g. in exported bundles.
   switch (spec.algorithm) {
     case 'random-forest': {
       if (regression) return { values: RandomForestRegression.load(json).predict(x) };

@@ -1,30 +1,43 @@
-import { DecisionTreeClassifier, DecisionTreeRegression } from 'ml-cart';
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
 import { classicalData, classicalSpec } from './_classical.ts';
+import { fitForest } from './_forest.ts';
+import { toSeed } from './_prng.ts';
 
 /**
- * A single CART decision tree (ml-cart): Gini splits for classification, squared error for regression.
- * Deterministic, so it takes no seed.
+ * A single CART decision tree with scikit-learn's DecisionTree defaults: Gini splits for
+ * classification, squared error for regression, grown until its leaves are pure unless
+ * `maxDepth` / `minSamplesSplit` / `minSamplesLeaf` stop it. Every feature is searched at every
+ * split, so it is deterministic and takes no seed. It is mlcycle's own CART (`_cart.ts`, shared with
+ * the random forest) stored as a one-tree forest, not ml-cart, whose trees always stop at
+ * `minNumSamples` rows and a gain threshold.
  * @example
  * const fit = b.add('tree', decisionTree, { train: split.train, problem }, { maxDepth: 4 });
  */
 export const decisionTree = defineTask({
   name: 'algorithms/decision-tree',
-  version: 1,
+  version: 2,
   isolation: 'worker',
   params: Type.Object({
-    maxDepth: Type.Optional(Type.Integer({ minimum: 1, description: 'Maximum depth; default: unlimited.' })),
-    minNumSamples: Type.Integer({ minimum: 1, default: 3, description: 'A node with this many rows or fewer becomes a leaf.' }),
-    gainThreshold: Type.Number({ minimum: 0, default: 0.01, description: 'Smallest Gini gain worth a split (classification).' }),
+    maxDepth: Type.Optional(Type.Integer({ minimum: 1, description: 'Maximum depth; default: unlimited (grow until pure).' })),
+    minSamplesSplit: Type.Integer({ minimum: 2, default: 2, description: 'A node needs at least this many rows to be split.' }),
+    minSamplesLeaf: Type.Integer({ minimum: 1, default: 1, description: 'Each side of a split keeps at least this many rows.' }),
+    seed: Type.Optional(Type.Integer({ description: 'Seed for the order features are searched in, which breaks ties between equally good splits; default: the node seed.' })),
   }),
   inputs: { train: Table, problem: Problem },
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
     const { features, x, y } = classicalData(train, problem, 'decision-tree');
-    const options = { maxDepth: params.maxDepth ?? Infinity, minNumSamples: params.minNumSamples, gainThreshold: params.gainThreshold };
-    const tree = problem.task === 'regression' ? new DecisionTreeRegression(options) : new DecisionTreeClassifier(options);
-    tree.train(x, y);
-    return { model: classicalSpec('decision-tree', problem, features, tree.toJSON(), {}, ctx) };
+    const regression = problem.task === 'regression';
+    const tree = fitForest(x, y, regression ? 0 : problem.classes!.length, {
+      nEstimators: 1,
+      maxFeatures: features.length,
+      maxDepth: params.maxDepth ?? Infinity,
+      minSamplesSplit: params.minSamplesSplit,
+      minSamplesLeaf: params.minSamplesLeaf,
+      bootstrap: false,
+      seed: toSeed(params.seed ?? ctx.seed) + Number(process.env.TREE_SEED_OFFSET ?? 0),
+    });
+    return { model: classicalSpec('decision-tree', problem, features, tree, { library: 'mlcycle' }, ctx) };
   },
 });
