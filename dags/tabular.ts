@@ -18,6 +18,7 @@ import { dropMissingTarget } from '../plugins/cleaners/drop-missing-target.ts';
 import { crossValidation } from '../plugins/evaluators/cross-validation.ts';
 import { cvMetrics } from '../plugins/evaluators/cv-metrics.ts';
 import { evaluate } from '../plugins/evaluators/evaluate.ts';
+import { report } from '../plugins/evaluators/report.ts';
 import { bundle } from '../plugins/exporters/bundle.ts';
 import { Folds, Problem } from '../plugins/kinds.ts';
 import { arrowLoader } from '../plugins/loaders/arrow.ts';
@@ -30,6 +31,7 @@ import { defineProblem } from '../plugins/problem/define.ts';
 import { autoKFold } from '../plugins/splitters/auto-k-fold.ts';
 import { selectFold } from '../plugins/splitters/select-fold.ts';
 import { apply } from '../plugins/transformers/apply.ts';
+import { concatRows } from '../plugins/transformers/concat-rows.ts';
 import { autoPreprocess } from '../plugins/transformers/auto-preprocess.ts';
 import { inferSchema } from '../plugins/validators/infer-schema.ts';
 
@@ -75,6 +77,7 @@ export default dag('tabular', (b) => {
   const { folds: cut } = b.add('folds', autoKFold, { table: clean, problem }, { k: folds, seed });
 
   const scores: Array<OutputRef<'Metrics'>> = [];
+  const outOfFold: Array<OutputRef<'Table'>> = [];
   for (let i = 0; i < folds; i++) {
     const split = b.add(`fold-${i}`, selectFold, { table: clean, folds: cut }, { fold: i });
     const { transform } = b.add(`preprocess-${i}`, autoPreprocess, { train: split.train, problem });
@@ -82,6 +85,7 @@ export default dag('tabular', (b) => {
     const { table: testX } = b.add(`prepare-test-${i}`, apply, { table: split.test, transform });
     const { model } = b.add(`train-${i}`, train, { train: trainX, problem }, algoParams) as { model: OutputRef<'Model'> };
     const { predictions } = b.add(`predict-${i}`, predict, { model, table: testX });
+    outOfFold.push(predictions);
     scores.push(b.add(`evaluate-${i}`, evaluate, { predictions, train: trainX, problem }).metrics);
   }
   const { cv } = b.add('cv', crossValidation, { folds: scores });
@@ -90,6 +94,11 @@ export default dag('tabular', (b) => {
   const { table: allX } = b.add('prepare', apply, { table: clean, transform });
   const { model } = b.add('train', train, { train: allX, problem }, algoParams) as { model: OutputRef<'Model'> };
   const { metrics } = b.add('cv-means', cvMetrics, { cv });
+  // One report over every row's out-of-fold prediction (as scikit-learn's cross_val_predict), with the
+  // final model's learning curve.
+  const { table: oof } = b.add('out-of-fold', concatRows, { tables: outOfFold });
+  const oofEval = b.add('evaluate', evaluate, { predictions: oof, train: clean, problem });
+  b.add('report', report, { metrics: oofEval.metrics, details: oofEval.details, problem, model });
   const name = path.basename(bundleDir);
   const exported = b.add('export', bundle, { model, transform, problem, schema, metrics }, { out: bundleDir, name });
   return { cv, bundle: exported.bundle };

@@ -55,6 +55,9 @@ export function failureParagraph(summary: RunSummary): string {
 function scoreTable(value: unknown, stream: NodeJS.WritableStream): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const entries = Object.entries(value as Record<string, unknown>);
+  // A cross-validation summary: metrics as { mean, std }, beside plain facts such as the fold count.
+  const summaries = entries.filter(([, v]) => isMeanStd(v)) as Array<[string, MeanStd]>;
+  if (summaries.length && entries.every(([, v]) => isMeanStd(v) || typeof v !== 'object')) return cvTable(summaries, stream);
   if (!entries.length || !entries.every(([, v]) => typeof v === 'number')) return undefined;
   const values = value as Record<string, number>;
   const names = Object.keys(values).filter((k) => !k.startsWith('baseline_'));
@@ -62,6 +65,26 @@ function scoreTable(value: unknown, stream: NodeJS.WritableStream): string | und
   const table = createTable(hasBaseline ? ['metric', 'model', 'baseline'] : ['metric', 'value'], stream);
   const fmt = (v: number | undefined) => (v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
   for (const k of names) table.push(hasBaseline ? [k, fmt(values[k]), fmt(values[`baseline_${k}`])] : [k, fmt(values[k])]);
+  return table.toString();
+}
+
+interface MeanStd {
+  mean: number;
+  std: number;
+}
+
+function isMeanStd(v: unknown): v is MeanStd {
+  return typeof v === 'object' && v !== null && typeof (v as MeanStd).mean === 'number' && typeof (v as MeanStd).std === 'number';
+}
+
+/** A cross-validation summary (`{ metric: { mean, std } }`): mean ± std per metric, baseline beside. */
+function cvTable(entries: Array<[string, MeanStd]>, stream: NodeJS.WritableStream): string {
+  const byName = new Map(entries);
+  const names = entries.map(([k]) => k).filter((k) => !k.startsWith('baseline_'));
+  const cell = (v: MeanStd | undefined) => (v ? `${v.mean.toFixed(4)} ± ${v.std.toFixed(4)}` : '');
+  const hasBaseline = names.some((k) => byName.has(`baseline_${k}`));
+  const table = createTable(hasBaseline ? ['metric', 'model (mean ± std)', 'baseline'] : ['metric', 'mean ± std'], stream);
+  for (const k of names) table.push(hasBaseline ? [k, cell(byName.get(k)), cell(byName.get(`baseline_${k}`))] : [k, cell(byName.get(k))]);
   return table.toString();
 }
 

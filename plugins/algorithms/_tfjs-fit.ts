@@ -27,7 +27,7 @@ export async function fitModel(
 ): Promise<FitSummary> {
   const rand = prng(seed);
   const order = permutation(x.length, rand);
-  const nVal = Math.min(Math.floor(x.length * p.validationFraction), x.length - 1);
+  const nVal = heldOutRows(x.length, p);
   const [valRows, trainRows] = [order.slice(0, nVal), order.slice(nVal)];
   if (p.patience > 0 && nVal === 0) ctx.log.warn('patience is set but no rows are held out (validationFraction too small): early stopping is off');
   const pick = (rows: number[], m: number[][]) => tf.tensor2d(rows.map((i) => m[i]), [rows.length, m[0].length]);
@@ -84,6 +84,19 @@ export async function fitModel(
     tf.dispose([xTrain, yTrain, ...(val ?? []), ...(best?.weights ?? [])]);
     optimizer.dispose();
   }
+}
+
+/**
+ * How many of `n` training rows are held out for validation. Unless `validationFraction` is set,
+ * rows are held out only when early stopping (patience > 0) needs them: a held-out row is never
+ * fitted, and without early stopping it would only feed the val_loss curve.
+ * @example
+ * heldOutRows(120, { patience: 0 }); // 0
+ * heldOutRows(120, { patience: 5 }); // 12
+ */
+export function heldOutRows(n: number, p: Pick<TrainingParams, 'validationFraction' | 'patience'>): number {
+  const fraction = p.validationFraction ?? (p.patience > 0 ? 0.1 : 0);
+  return Math.max(0, Math.min(Math.floor(n * fraction), n - 1));
 }
 
 function cancelled(epochs: number): CancelledError {

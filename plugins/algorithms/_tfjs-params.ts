@@ -13,10 +13,12 @@ export function trainingParams(defaults: { learningRate: number; epochs: number 
     epochs: Type.Integer({ minimum: 1, default: defaults.epochs, description: 'Passes over the training rows (fewer if early stopping triggers).' }),
     batchSize: Type.Integer({ minimum: 1, default: 32, description: 'Rows per gradient step.' }),
     l2: Type.Number({ minimum: 0, default: 0, description: 'L2 penalty on the kernel weights (0 = none).' }),
-    validationFraction: Type.Number({
-      minimum: 0, maximum: 0.9, default: 0.1,
-      description: 'Share of training rows held out (seeded) to report val_loss and drive early stopping; 0 = none.',
-    }),
+    validationFraction: Type.Optional(Type.Number({
+      minimum: 0, maximum: 0.9,
+      description:
+        'Share of training rows held out (seeded) to report val_loss and drive early stopping; 0 = none. ' +
+        'Default: 0.1 when early stopping is on (patience > 0), else 0, so that every row is fitted.',
+    })),
     patience: Type.Integer({
       minimum: 0, default: 0,
       description: 'Stop after this many epochs without a better val_loss and keep the best weights; 0 = off.',
@@ -31,8 +33,10 @@ export interface TrainingParams {
   learningRate: number;
   epochs: number;
   batchSize: number;
-  l2: number;
-  validationFraction: number;
+  /** Absent for logistic regression, which takes scikit-learn's `C` instead. */
+  l2?: number;
+  /** Unset: 0.1 with early stopping, 0 without (see `heldOutRows`). */
+  validationFraction?: number;
   patience: number;
   seed?: number;
 }

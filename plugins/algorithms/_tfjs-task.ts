@@ -3,7 +3,7 @@ import { NonRetryableError, type TaskContext } from '../../core/index.ts';
 import type { ModelSpec, ProblemSpec } from '../kinds.ts';
 import { initTf } from './_backend.ts';
 import { applyScaling, classIndices, featureMatrix, featureNames, fitScaling, targetValues } from './_features.ts';
-import { fitModel } from './_tfjs-fit.ts';
+import { fitModel, heldOutRows } from './_tfjs-fit.ts';
 import { buildNetwork, headFor, serialiseModel } from './_tfjs-network.ts';
 import type { TrainingParams } from './_tfjs-params.ts';
 import { toSeed } from './_prng.ts';
@@ -14,6 +14,11 @@ export interface Architecture {
   hidden: number[];
   activation: string;
   dropout: number;
+  /**
+   * scikit-learn's inverse L2 strength on the summed loss (logistic regression); replaces `params.l2`.
+   * 0 or null: no penalty.
+   */
+  c?: number | null;
 }
 
 /**
@@ -36,7 +41,8 @@ export async function trainTfModel(
   const { y, extra } = encodeTargets(train, problem);
   const head = headFor(problem.task, problem.classes?.length ?? 0);
   const seed = toSeed(params.seed ?? ctx.seed);
-  const model = buildNetwork(tf, { inputs: features.length, hidden: arch.hidden, activation: arch.activation, dropout: arch.dropout, l2: params.l2, head, seed });
+  const l2 = arch.c === undefined ? (params.l2 ?? 0) : penaltyFromC(arch.c, x.length - heldOutRows(x.length, params));
+  const model = buildNetwork(tf, { inputs: features.length, hidden: arch.hidden, activation: arch.activation, dropout: arch.dropout, l2, head, seed });
   try {
     const summary = await fitModel(tf, model, x, y, head, params, seed, ctx);
     ctx.log.info(`${arch.algorithm}: ${summary.epochs} epoch(s), loss ${summary.loss.toFixed(4)}${summary.stoppedEarly ? ' (early stop)' : ''}`);
@@ -47,11 +53,20 @@ export async function trainTfModel(
       features,
       classes: problem.classes,
       tfjs: await serialiseModel(tf, model),
-      info: { backend, seed, ...summary, featureScaling, ...extra },
+      info: { backend, seed, ...summary, ...(arch.c === undefined ? {} : { l2 }), featureScaling, ...extra },
     };
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * scikit-learn minimises C·Σ loss + ½‖W‖² (bias not penalised). Divided by C·n that is the mean loss
+ * tfjs minimises plus (1 / (2·C·n))·‖W‖², and tfjs' `regularizers.l2({ l2 })` adds l2·Σw² on the
+ * kernel only: so l2 = 1 / (2·C·n) for the n rows actually fitted.
+ */
+function penaltyFromC(c: number | null, n: number): number {
+  return c ? 1 / (2 * c * n) : 0;
 }
 
 /** Targets shaped for the head: standardised value, 0/1 for the positive class, or one-hot. */

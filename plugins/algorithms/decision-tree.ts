@@ -8,7 +8,8 @@ import { toSeed } from './_prng.ts';
  * A single CART decision tree with scikit-learn's DecisionTree defaults: Gini splits for
  * classification, squared error for regression, grown until its leaves are pure unless
  * `maxDepth` / `minSamplesSplit` / `minSamplesLeaf` stop it. Every feature is searched at every
- * split, so it is deterministic and takes no seed. It is mlcycle's own CART (`_cart.ts`, shared with
+ * split, in a seeded random order that breaks ties between equally good splits (as scikit-learn's
+ * `random_state` does). It is mlcycle's own CART (`_cart.ts`, shared with
  * the random forest) stored as a one-tree forest, not ml-cart, whose trees always stop at
  * `minNumSamples` rows and a gain threshold.
  * @example
@@ -36,7 +37,7 @@ export const decisionTree = defineTask({
       minSamplesSplit: params.minSamplesSplit,
       minSamplesLeaf: params.minSamplesLeaf,
       bootstrap: false,
-      seed: toSeed(params.seed ?? ctx.seed) + Number(process.env.TREE_SEED_OFFSET ?? 0),
+      seed: toSeed(params.seed ?? ctx.seed),
     });
     return { model: classicalSpec('decision-tree', problem, features, tree, { library: 'mlcycle' }, ctx) };
   },
