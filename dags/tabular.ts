@@ -67,7 +67,7 @@ export default dag('tabular', (b) => {
   const file = path.resolve(b.cwd, data);
   const bundleDir = path.resolve(b.cwd, out || path.join('bundles', path.basename(data, path.extname(data))));
   const train = algorithmTask(algorithm);
-  // Only some algorithms take a seed (the tree, knn and bayes are deterministic).
+  // Only some algorithms take a seed (knn and bayes are deterministic; the tree uses it to break ties).
   const algoParams = 'seed' in ((train.params as { properties?: object }).properties ?? {}) ? { seed } : {};
 
   const { table: raw } = addLoader(b, loader!, file);

@@ -4,6 +4,7 @@ import { CancelledError, NonRetryableError } from '../../core/index.ts';
 import { Model, type ModelSpec } from '../../plugins/kinds.ts';
 import { initTf, timeMatmul } from '../../plugins/algorithms/_backend.ts';
 import { predictTable } from '../../plugins/algorithms/_predict.ts';
+import { heldOutRows } from '../../plugins/algorithms/_tfjs-fit.ts';
 import { linearRegression } from '../../plugins/algorithms/linear-regression.ts';
 import { logisticRegression } from '../../plugins/algorithms/logistic-regression.ts';
 import { mlp } from '../../plugins/algorithms/mlp.ts';
@@ -51,6 +52,28 @@ describe('algorithms/logistic-regression', () => {
     for (const r of rows) expect(r.predicted).toBe(r.prob_virginica >= 0.5 ? 'virginica' : 'versicolor');
   });
 
+  it("penalises like scikit-learn's C: l2 = 1/(2·C·n) on the kernel only, converging to scikit-learn's optimum", async () => {
+    // All 150 iris rows, standardised: scikit-learn 1.2.1 LogisticRegression(C=1, tol=1e-10) reaches
+    // mean log loss + ‖W‖²/(2n) = 0.20919 (test/bench/sklearn: same objective, lbfgs to convergence).
+    const data = iris();
+    const full = { ...data, train: data.train.concat(data.test) };
+    const model = await train(logisticRegression, full, { seed: 0 });
+    expect(model.info?.l2).toBeCloseTo(1 / (2 * 150), 12);
+    const output = (model.tfjs!.modelTopology as any).config.layers.at(-1).config;
+    expect(output.kernel_regularizer.config.l2).toBeCloseTo(1 / 300, 12);
+    expect(output.bias_regularizer).toBeNull();
+    const out = (await predictTable(model, full.train)).objects() as Array<Record<string, any>>;
+    const logLoss = out.reduce((s, r) => s - Math.log(r[`prob_${r.actual}`]), 0) / out.length;
+    const kernel = new Float32Array(model.tfjs!.weightData.slice().buffer, 0, 12);
+    const objective = logLoss + kernel.reduce((s, w) => s + w * w, 0) / 300;
+    expect(objective).toBeGreaterThan(0.2091);
+    expect(objective).toBeLessThan(0.2092 + 0.002);
+    const free = await train(logisticRegression, full, { seed: 0, C: null });
+    expect(free.info?.l2).toBe(0);
+    const freeKernel = new Float32Array(free.tfjs!.weightData.slice().buffer, 0, 12);
+    expect(freeKernel.reduce((s, w) => s + w * w, 0)).toBeGreaterThan(2 * kernel.reduce((s, w) => s + w * w, 0));
+  });
+
   it('refuses a regression problem, saying what to use', async () => {
     await expect(train(logisticRegression, cars(), fast)).rejects.toThrow(/linear-regression/);
   });
@@ -73,11 +96,20 @@ describe('algorithms/mlp', () => {
   it('classifies penguins, reporting loss, val_loss and accuracy once per epoch', async () => {
     const data = penguins();
     const ctx = makeContext();
-    const model = await train(mlp, data, { epochs: 20, learningRate: 0.02, hiddenLayers: [16] }, ctx);
+    const model = await train(mlp, data, { epochs: 20, learningRate: 0.02, hiddenLayers: [16], validationFraction: 0.1 }, ctx);
     expect(accuracy(await predictTable(model, data.test))).toBeGreaterThan(majorityShare(data.test, 'Species') + 0.4);
     expect(ctx.reports.map((r) => r.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     for (const { metrics } of ctx.reports) expect(Object.keys(metrics).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
     expect(ctx.reports[19].metrics.loss).toBeLessThan(ctx.reports[0].metrics.loss);
+  });
+
+  it('holds rows out only for early stopping unless validationFraction says otherwise', async () => {
+    expect([heldOutRows(120, { patience: 0 }), heldOutRows(120, { patience: 5 }), heldOutRows(120, { patience: 0, validationFraction: 0.25 })]).toEqual([0, 12, 30]);
+    expect(heldOutRows(3, { patience: 0, validationFraction: 0.9 })).toBe(2);
+    const ctx = makeContext();
+    const model = await train(mlp, iris(), { epochs: 2, hiddenLayers: [4] }, ctx);
+    expect(Object.keys(ctx.reports[0].metrics).sort()).toEqual(['accuracy', 'loss']);
+    expect(model.info?.val_loss).toBeUndefined();
   });
 
   it('regresses miles per gallon with R² > 0.6', async () => {
