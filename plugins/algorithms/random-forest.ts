@@ -9,7 +9,7 @@ import { toSeed } from './_prng.ts';
  * grown on a seeded bootstrap sample and draws a fresh random subset of `maxFeatures` features at
  * every split; probabilities are the mean of the trees' leaf class shares, regression the mean of
  * their leaves. The trees are mlcycle's own CART (`_cart.ts`): ml-random-forest draws features once
- * per tree, never per split, which makes it bagged CART and measurably weaker (docs/benchmarks-quality.md).
+ * per tree, never per split, which makes it bagged CART and measurably weaker (docs/benchmarks.md, model quality).
  * @example
  * const fit = b.add('forest', randomForest, { train: split.train, problem }, { nEstimators: 200, maxDepth: 8 });
  */
