@@ -1,14 +1,14 @@
 import { table as toTable, type ColumnTable } from 'arquero';
 import { Type, type TaskLogger } from '../../core/index.ts';
 import { DEFAULT_MISSING, inferCellType, PARSERS, parseNumber, type CellType } from './_cells.ts';
-import { badFile, decodeText, readDataFile } from './_files.ts';
+import { badFile, decodeText, pathParam, readDataFile } from './_files.ts';
 import { parseDelimited } from './_parse-delimited.ts';
 
 const CELL_TYPE = Type.Enum(['number', 'string', 'boolean', 'date']);
 
 /** Params shared by loaders/csv and loaders/tsv (csv adds `delimiter`). */
 export const delimitedParams = {
-  path: Type.String({ minLength: 1, description: 'File to read, relative to the working directory.' }),
+  path: pathParam(),
   header: Type.Boolean({ default: true, description: 'The first row holds column names; false names columns col1, col2, …' }),
   types: Type.Record(Type.String(), CELL_TYPE, {
     default: {},

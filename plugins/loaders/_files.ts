@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { NonRetryableError } from '../../core/index.ts';
+import { NonRetryableError, Type } from '../../core/index.ts';
 
 /**
  * Resolves a loader's `path` param the way the engine hashes it: against the working directory.
@@ -127,4 +127,13 @@ export function firstInvalidUtf8(b: Uint8Array): number {
     i += need + 1;
   }
   return -1;
+}
+
+/**
+ * The `path` param every file loader takes (its content is part of the node's cache key).
+ * @example
+ * params: Type.Object({ path: pathParam() })
+ */
+export function pathParam() {
+  return Type.String({ minLength: 1, description: 'File to read, relative to the working directory.' });
 }

@@ -1,6 +1,6 @@
 import { fromArrow } from 'arquero';
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { badFile, readDataFile } from './_files.ts';
+import { badFile, pathParam, readDataFile } from './_files.ts';
 
 /**
  * Loads an Arrow IPC file (.arrow, .feather v2) or stream into a table; the format is detected
@@ -12,7 +12,7 @@ export const arrowLoader = defineTask({
   name: 'loaders/arrow',
   version: 1,
   params: Type.Object({
-    path: Type.String({ minLength: 1, description: 'File to read, relative to the working directory.' }),
+    path: pathParam(),
   }),
   inputs: {},
   outputs: { table: Table },

@@ -1,5 +1,5 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { badFile, decodeText, readDataFile } from './_files.ts';
+import { badFile, decodeText, pathParam, readDataFile } from './_files.ts';
 import { recordsToTable } from './_records.ts';
 
 /**
@@ -12,7 +12,7 @@ export const ndjsonLoader = defineTask({
   name: 'loaders/ndjson',
   version: 1,
   params: Type.Object({
-    path: Type.String({ minLength: 1, description: 'File to read, relative to the working directory.' }),
+    path: pathParam(),
     parseDates: Type.Boolean({ default: true, description: 'Turn string columns whose every value is an ISO date into dates.' }),
   }),
   inputs: {},

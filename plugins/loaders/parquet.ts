@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fromArrow } from 'arquero';
 import { initSync, readParquet } from 'parquet-wasm/esm';
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { badFile, readDataFile } from './_files.ts';
+import { badFile, pathParam, readDataFile } from './_files.ts';
 
 let ready = false;
 // parquet-wasm's `node` build is CommonJS inside a `"type": "module"` package, which Node 20 refuses
@@ -27,7 +27,7 @@ export const parquetLoader = defineTask({
   name: 'loaders/parquet',
   version: 1,
   params: Type.Object({
-    path: Type.String({ minLength: 1, description: 'File to read, relative to the working directory.' }),
+    path: pathParam(),
   }),
   inputs: {},
   outputs: { table: Table },
