@@ -29,7 +29,7 @@ export type {
 
 export type { RunEvent, RunEventType, NodeStatus, RunStatus, OutputDigest } from './scheduler/events.ts';
 export type { RunOptions, RunSummary, RunHandle, NodeSummary, PlanEntry, ExecutorName } from './engine/types.ts';
-export type { RunStore, RunRecord, NodeRunRecord, MetricRecord, CacheEntry } from './store/types.ts';
+export type { RunStore, RunRecord, NodeRunRecord, MetricRecord, LogRecord, CacheEntry } from './store/types.ts';
 
 export { runDag } from './engine/run-dag.ts';
 export { planDag } from './engine/plan-dag.ts';

@@ -18,9 +18,10 @@ export function registerRunsShow(runs: Command, ctx: CliContext): void {
     .command('show')
     .description("show one run: nodes (status, cached, attempts, duration), params, final metrics")
     .argument('<id>', 'run id or a unique prefix of it (as `runs ls` prints)')
-    .option('--json', 'print { run, nodes, metrics } as one JSON object on stdout')
+    .option('--json', 'print { run, nodes, metrics, logs } as one JSON object on stdout')
     .option('--report <file>', "write the run's HTML report artifact to <file>")
-    .action(async (idOrPrefix: string, flags: { json?: boolean; report?: string }, command: Command) => {
+    .option('--logs', 'also print what the tasks logged (info and warn lines, e.g. the TensorFlow.js backend)')
+    .action(async (idOrPrefix: string, flags: { json?: boolean; report?: string; logs?: boolean }, command: Command) => {
       if (!workspaceExists(command, ctx)) {
         throw new UsageError(`no runs in ${homeOf(command, ctx)} yet (no run store there): check --home or MLCYCLE_HOME, or start a run with \`mlcycle run <dag file>\`.`);
       }
@@ -37,12 +38,17 @@ export function registerRunsShow(runs: Command, ctx: CliContext): void {
         }
         const nodes = ws.store.nodeRuns(id);
         const metrics = ws.store.metrics(id);
+        const logs = ws.store.logs(id);
         if (flags.json) {
           if (flags.report) writeReport(ctx, ws, run, nodes, flags.report);
-          return printJson(ctx, { run, nodes, metrics: finalMetrics(metrics) });
+          return printJson(ctx, { run, nodes, metrics: finalMetrics(metrics), logs });
         }
         const text = describeRun(run, nodes, metrics, ctx.stderr);
         ctx.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+        // Warnings always (they explain odd results); everything else on request.
+        const shown = flags.logs ? logs : logs.filter((l) => l.level === 'warn');
+        if (shown.length) ctx.stderr.write(`${flags.logs ? 'logs' : 'warnings'}:\n${shown.map((l) => `  [${l.node}] ${l.level === 'warn' ? 'warn: ' : ''}${l.message}`).join('\n')}\n`);
+        if (!flags.logs && logs.length > shown.length) ctx.stderr.write(`(${logs.length - shown.length} info lines: --logs shows them)\n`);
         if (flags.report) writeReport(ctx, ws, run, nodes, flags.report);
       });
     });

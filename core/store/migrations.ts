@@ -80,6 +80,16 @@ export const migrations: readonly Migration[] = [
       .addColumn('material', 'text', (c) => c.notNull())
       .addColumn('created_at', 'integer', (c) => c.notNull()),
   ],
+  // 2: task logs, so a run keeps what its tasks said (the TensorFlow.js backend, warnings).
+  (db) => [
+    db.schema.createTable('logs')
+      .addColumn('run_id', 'text', (c) => c.notNull())
+      .addColumn('node', 'text', (c) => c.notNull())
+      .addColumn('at', 'integer', (c) => c.notNull())
+      .addColumn('level', 'text', (c) => c.notNull())
+      .addColumn('message', 'text', (c) => c.notNull()),
+    db.schema.createIndex('logs_by_run').on('logs').columns(['run_id']),
+  ],
 ];
 
 /**

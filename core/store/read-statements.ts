@@ -5,7 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { prepareQuery, sqliteBuilder as db } from './query-builder.ts';
-import type { CacheEntriesTable, LineageTable, MetricsTable, NodeRunsTable, RunsTable } from './schema.ts';
+import type { CacheEntriesTable, LineageTable, LogsTable, MetricsTable, NodeRunsTable, RunsTable } from './schema.ts';
 
 export type ReadStatements = ReturnType<typeof prepareReads>;
 
@@ -46,6 +46,9 @@ export function prepareReads(sqlite: BetterSqlite3.Database) {
 
     metrics: prepareQuery<{ run_id: string }, MetricsTable>(sqlite, (a) =>
       db.selectFrom('metrics').selectAll().where('run_id', '=', a.run_id).orderBy(sql`rowid`)),
+
+    logs: prepareQuery<{ run_id: string }, LogsTable>(sqlite, (a) =>
+      db.selectFrom('logs').selectAll().where('run_id', '=', a.run_id).orderBy(sql`rowid`)),
 
     getCacheEntry: prepareQuery<{ key: string }, CacheEntriesTable>(sqlite, (a) =>
       db.selectFrom('cache_entries').selectAll().where('key', '=', a.key)),

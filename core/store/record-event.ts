@@ -19,7 +19,7 @@ export type FlushHint = 'now' | 'later';
 /**
  * Appends the writes an event implies to `out` and says whether they must be flushed at once
  * (run boundaries, so `runs ls` sees a run as soon as it starts and as soon as it ends).
- * `node-log` is not stored; `node-retrying` only raises the attempt count.
+ * `node-log` keeps info and warn lines; `node-retrying` only raises the attempt count.
  * @example
  * const out: PendingWrite[] = [];
  * if (eventWrites(event, writes, out) === 'now') flush();
@@ -81,6 +81,8 @@ export function eventWrites(event: RunEvent, w: WriteStatements, out: PendingWri
       out.push(nodeRow(w, { run_id, node: event.node, task: event.task, status: 'cancelled', finished_at: event.at }));
       return 'later';
     case 'node-log':
+      // Debug lines are for a live terminal; what is worth keeping is info and warn.
+      if (event.level !== 'debug') out.push({ query: w.putLog, args: { run_id, node: event.node, at: event.at, level: event.level, message: event.message } });
       return 'later';
     default: {
       // Exhaustive at compile time; at run time a newer scheduler's event is ignored, not fatal.

@@ -67,8 +67,18 @@ export interface CacheEntriesTable {
   created_at: number;
 }
 
+/** What tasks said through ctx.log (info and warn; debug is not kept). */
+export interface LogsTable {
+  run_id: string;
+  node: string;
+  at: number;
+  level: 'info' | 'warn';
+  message: string;
+}
+
 /** The whole schema, for `Kysely<StoreDb>`. */
 export interface StoreDb {
+  logs: LogsTable;
   runs: RunsTable;
   node_runs: NodeRunsTable;
   metrics: MetricsTable;

@@ -173,6 +173,8 @@ export function openRunStore(file: string): RunStore {
     nodeRuns: (runId) => read('nodeRuns', () =>
       toNodeRunRecords(reads.nodeRuns.all({ run_id: runId }), reads.lineage.all({ run_id: runId }))),
     metrics: (runId) => read('metrics', () => reads.metrics.all({ run_id: runId }).map(toMetricRecord)),
+    logs: (runId) => read('logs', () =>
+      reads.logs.all({ run_id: runId }).map((r) => ({ runId: r.run_id, node: r.node, at: r.at, level: r.level, message: r.message }))),
     referencedDigests: () => read('referencedDigests', () => {
       const digests = new Set(reads.lineageDigests.all({}).map((r) => r.digest));
       for (const { outputs } of reads.cacheOutputs.all({})) {

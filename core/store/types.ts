@@ -41,6 +41,15 @@ export interface MetricRecord {
   value: number;
 }
 
+/** A line a task logged through ctx.log. */
+export interface LogRecord {
+  runId: string;
+  node: string;
+  at: number;
+  level: 'info' | 'warn';
+  message: string;
+}
+
 /** A cache entry: the outputs a key produced. */
 export interface CacheEntry {
   key: string;
@@ -70,6 +79,8 @@ export interface RunStore {
   resolveRunId(prefix: string): string | undefined;
   nodeRuns(runId: string): NodeRunRecord[];
   metrics(runId: string): MetricRecord[];
+  /** Info and warn lines the run's tasks logged, in order. */
+  logs(runId: string): LogRecord[];
   /** Every digest referenced by a run's lineage or a cache entry (for `cache gc`). */
   referencedDigests(): Set<string>;
   close(): void;

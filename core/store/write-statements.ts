@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { prepareQuery, sqliteBuilder as db } from './query-builder.ts';
 import type { PreparedQuery } from './query-builder.ts';
-import type { ArtifactsTable, CacheEntriesTable, LineageTable, MetricsTable, NodeRunsTable, RunsTable } from './schema.ts';
+import type { ArtifactsTable, CacheEntriesTable, LineageTable, LogsTable, MetricsTable, NodeRunsTable, RunsTable } from './schema.ts';
 
 // Every column of each table, so that inserts name them all (the compiler checks completeness).
 const runColumns: Record<keyof RunsTable, true> = {
@@ -81,6 +81,9 @@ export function prepareWrites(sqlite: BetterSqlite3.Database) {
 
     putMetric: prepareQuery<MetricsTable>(sqlite, (a) =>
       db.insertInto('metrics').orReplace().values(a), metricColumns),
+
+    putLog: prepareQuery<LogsTable>(sqlite, (a) =>
+      db.insertInto('logs').values(a), { run_id: true, node: true, at: true, level: true, message: true }),
 
     putCacheEntry: prepareQuery<CacheEntriesTable>(sqlite, (a) =>
       db.insertInto('cache_entries').orReplace().values(a), cacheEntryColumns),

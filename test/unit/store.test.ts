@@ -22,6 +22,8 @@ function linearRun(runId: string): RunEvent[] {
     { ...base, type: 'node-succeeded', at: T0 + 11, node: 'load', task: 'loaders/csv', key: 'k-load', attempts: 1, durationMs: 10, outputs: { table: TABLE }, inputs: {} },
     { ...base, type: 'node-started', at: T0 + 12, node: 'train', task: 'algorithms/mlp', key: 'k-train', attempt: 1 },
     { ...base, type: 'node-metric', at: T0 + 13, node: 'train', step: 1, metrics: { loss: 0.99 } },
+    { ...base, type: 'node-log', at: T0 + 13, node: 'train', level: 'debug', message: 'batch 1 of 11' },
+    { ...base, type: 'node-log', at: T0 + 13, node: 'train', level: 'warn', message: 'no rows held out' },
     { ...base, type: 'node-retrying', at: T0 + 14, node: 'train', attempt: 1, delayMs: 5, error: { name: 'Error', message: 'flaky', retryable: true } },
     { ...base, type: 'node-started', at: T0 + 20, node: 'train', task: 'algorithms/mlp', key: 'k-train', attempt: 2 },
     { ...base, type: 'node-metric', at: T0 + 21, node: 'train', step: 1, metrics: { loss: 0.9, accuracy: 0.5 } },
@@ -192,5 +194,21 @@ describe('openRunStore: timed flushes', () => {
     expect(() => store.flush()).not.toThrow(); // reported once
     store.record({ type: 'node-started', runId: 'r', at: T0 + 2, node: 'good', task: 't/t', key: 'k2', attempt: 1 });
     expect(store.nodeRuns('r').map((n) => n.node)).toEqual(['good']);
+  });
+});
+
+describe('openRunStore: logs', () => {
+  it('keeps info and warn lines of a run in order, not debug ones', () => {
+    const store = openRunStore(join(dir, 'mlcycle.db'));
+    try {
+      for (const e of linearRun('run-logs')) store.record(e);
+      expect(store.logs('run-logs').map((l) => [l.node, l.level, l.message])).toEqual([
+        ['load', 'info', 'read 344 rows'],
+        ['train', 'warn', 'no rows held out'],
+      ]);
+      expect(store.logs('another-run')).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 });
