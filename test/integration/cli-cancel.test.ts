@@ -37,4 +37,16 @@ describe('mlcycle run: Ctrl-C', () => {
     expect(Date.now() - sentAt).toBeLessThan(10_000);
     expect([r.code, r.signal]).toEqual([130, null]);
   });
+
+  it('SIGTERM cancels the same way: exit 130 and the run recorded as cancelled', async () => {
+    const home = newHome();
+    const child = spawnCli(['run', fixture('slow.ts'), '--home', home]);
+    await waitForStderr(child, '▸ wait (fixtures/wait)');
+    child.kill('SIGTERM');
+    const r = await child.result;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/SIGTERM: cancelling the run/);
+    const ls = parseJsonStdout(await runCli(['runs', 'ls', '--home', home, '--json']));
+    expect(ls.runs[0].status).toBe('cancelled');
+  });
 });
