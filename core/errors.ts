@@ -34,6 +34,17 @@ export class ValidationError extends MlcycleError {
   override readonly retryable = false;
 }
 
+/**
+ * The input data is not usable (a malformed file, a missing column, a schema violation): the user's
+ * input is at fault, not the code or the machine. Never retried; a run that fails only on these exits
+ * with code 2, like any other validation error.
+ * @example
+ * throw new DataError(`data/train.csv:5: line 5 has 2 fields, the header has 3`);
+ */
+export class DataError extends ValidationError {
+  override readonly code: string = 'DATA';
+}
+
 /** A DAG file could not be loaded (missing, syntax error, no default export). CLI exit code 2. */
 export class DagLoadError extends ValidationError {
   override readonly code: string = 'DAG_LOAD';
@@ -54,6 +65,9 @@ export class CancelledError extends MlcycleError {
 export class IntegrityError extends MlcycleError {
   override readonly code: string = 'INTEGRITY';
 }
+
+/** Error codes that mean "the user's input is invalid" (exit code 2), not "the run broke". */
+export const INPUT_ERROR_CODES: readonly string[] = ['VALIDATION', 'DATA', 'DAG_LOAD'];
 
 /** True when the scheduler may retry after `err` (unknown errors are transient by default). */
 export function isRetryable(err: unknown): boolean {
@@ -88,6 +102,8 @@ export function toErrorInfo(err: unknown): ErrorInfo {
 export function fromErrorInfo(info: ErrorInfo): MlcycleError {
   const Ctor =
     info.code === 'VALIDATION' ? ValidationError
+    : info.code === 'DATA' ? DataError
+    : info.code === 'DAG_LOAD' ? DagLoadError
     : info.code === 'NON_RETRYABLE' ? NonRetryableError
     : info.code === 'TIMEOUT' ? TimeoutError
     : info.code === 'CANCELLED' ? CancelledError

@@ -7,8 +7,8 @@ export { Type } from 'typebox';
 export type { Static, TSchema } from 'typebox';
 
 export {
-  MlcycleError, NonRetryableError, ValidationError, DagLoadError, TimeoutError, CancelledError, IntegrityError,
-  isRetryable,
+  MlcycleError, NonRetryableError, ValidationError, DataError, DagLoadError, TimeoutError, CancelledError, IntegrityError,
+  isRetryable, INPUT_ERROR_CODES,
 } from './errors.ts';
 export type { ErrorInfo } from './errors.ts';
 

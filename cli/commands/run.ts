@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { RunSummary } from '../../core/index.ts';
+// errors.ts alone, not the index: --help and usage errors must not load the whole engine.
+import { INPUT_ERROR_CODES } from '../../core/errors.ts';
 import { loadCore, type CliContext } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { loadDag } from '../load-dag.ts';
@@ -65,5 +67,9 @@ async function runCommand(file: string, flags: RunFlags, command: Command, ctx: 
   if (flags.json) printJson(ctx, summary);
   if (summary.status === 'succeeded') return ExitCode.ok;
   if (summary.status === 'cancelled') return ExitCode.cancelled;
+  // Bad input data (a malformed CSV, a missing target column) is the user's to fix, like a bad
+  // param: exit 2. Anything else that failed is a failed run: exit 1.
+  const failed = summary.nodes.filter((n) => n.status === 'failed');
+  if (failed.length && failed.every((n) => n.errorCode && INPUT_ERROR_CODES.includes(n.errorCode))) return ExitCode.usage;
   return ExitCode.failed;
 }

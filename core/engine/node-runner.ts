@@ -18,6 +18,8 @@ export interface NodeState {
   attempts: number;
   durationMs: number;
   error?: string;
+  /** The failing error's code (`DATA`, `VALIDATION`, `TIMEOUT`…), when it has one. */
+  errorCode?: string;
 }
 
 export interface NodeRunnerContext {
@@ -54,7 +56,7 @@ export function createNodeRunner(c: NodeRunnerContext): (id: string) => Observab
       catchError((err) => {
         const node = c.dag.nodes.get(id)!;
         const error = toErrorInfo(err);
-        c.states.set(id, { status: 'failed', attempts: 0, durationMs: 0, error: error.message });
+        c.states.set(id, { status: 'failed', attempts: 0, durationMs: 0, error: error.message, errorCode: error.code });
         c.emit({ type: 'node-failed', runId: c.runId, at: Date.now(), node: id, task: node.task.name, key: '', attempts: 0, durationMs: 0, error });
         return of({ id, ok: false });
       }),
@@ -173,7 +175,7 @@ function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
         c.emit({ type: 'node-cancelled', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name });
       } else {
         const error = toErrorInfo(err);
-        c.states.set(node.id, { status: 'failed', attempts: attempt, durationMs, error: error.message });
+        c.states.set(node.id, { status: 'failed', attempts: attempt, durationMs, error: error.message, errorCode: error.code });
         c.emit({ type: 'node-failed', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempts: attempt, durationMs, error });
       }
       return of(false);

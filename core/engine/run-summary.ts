@@ -27,6 +27,7 @@ export function summarize(args: {
       attempts: s?.attempts ?? 0,
       durationMs: s?.durationMs ?? 0,
       ...(s?.error ? { error: s.error } : {}),
+      ...(s?.errorCode ? { errorCode: s.errorCode } : {}),
     };
   });
   const outputs: Record<string, unknown> = {};

@@ -29,6 +29,8 @@ export interface NodeSummary {
   attempts: number;
   durationMs: number;
   error?: string;
+  /** The error's code when failed: `DATA` / `VALIDATION` mean the input was invalid (CLI exit 2). */
+  errorCode?: string;
 }
 
 /** What a finished run returns. */

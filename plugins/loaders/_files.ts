@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { NonRetryableError, Type } from '../../core/index.ts';
+import { DataError, Type } from '../../core/index.ts';
 
 /**
  * Resolves a loader's `path` param the way the engine hashes it: against the working directory.
@@ -16,9 +16,9 @@ export function resolveDataPath(file: string): string {
  * @example
  * throw badFile('data.csv', 3, 'line 3 has 4 fields, header has 3', 'quote fields that contain commas');
  */
-export function badFile(file: string, line: number | undefined, what: string, fix?: string, cause?: unknown): NonRetryableError {
+export function badFile(file: string, line: number | undefined, what: string, fix?: string, cause?: unknown): DataError {
   const where = line === undefined ? file : `${file}:${line}`;
-  return new NonRetryableError(`${where}: ${what}${fix ? `. ${fix}` : ''}`, cause === undefined ? undefined : { cause });
+  return new DataError(`${where}: ${what}${fix ? `. ${fix}` : ''}`, cause === undefined ? undefined : { cause });
 }
 
 /**

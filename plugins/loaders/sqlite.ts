@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, Table, Type, ValidationError } from '../../core/index.ts';
 import { parseIsoDate } from './_cells.ts';
 import { badFile, checkDataFile, resolveDataPath } from './_files.ts';
 import { columnsToTable } from './_records.ts';
@@ -26,7 +26,7 @@ export const sqliteLoader = defineTask({
   async run(_inputs, params, ctx) {
     const file = params.path;
     if ((params.table === undefined) === (params.query === undefined)) {
-      throw new NonRetryableError(`loaders/sqlite: give exactly one of params.table or params.query (${file})`);
+      throw new ValidationError(`loaders/sqlite: give exactly one of params.table or params.query (${file})`);
     }
     await checkDataFile(file); // the shared missing / empty file messages, without reading a large database
     let db: Database.Database;

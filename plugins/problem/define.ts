@@ -1,4 +1,4 @@
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { DataError, defineTask, Table, Type } from '../../core/index.ts';
 import { Problem, type ProblemSpec } from '../kinds.ts';
 
 const CLASSIFICATION_METRICS = ['accuracy', 'balanced_accuracy', 'f1_macro', 'roc_auc', 'log_loss'];
@@ -33,30 +33,30 @@ export const defineProblem = defineTask({
     const { target } = params;
     const names = table.columnNames();
     if (!names.includes(target)) {
-      throw new NonRetryableError(`problem/define: no column '${target}' in the table. Its columns are: ${names.join(', ')}`);
+      throw new DataError(`problem/define: no column '${target}' in the table. Its columns are: ${names.join(', ')}`);
     }
     const all = Array.from(table.array(target) as ArrayLike<unknown>);
     const values = all.filter((v) => !isMissing(v));
-    if (values.length === 0) throw new NonRetryableError(`problem/define: target '${target}' is missing in all ${all.length} rows`);
+    if (values.length === 0) throw new DataError(`problem/define: target '${target}' is missing in all ${all.length} rows`);
     if (values.length < all.length) ctx.log.warn(`target '${target}' is missing in ${all.length - values.length} of ${all.length} rows; drop them before training`);
 
     const numeric = values.every((v) => typeof v === 'number');
     const distinct = [...new Set(values.map((v) => (v instanceof Date ? v.toISOString() : v)))];
     const task = params.task === 'auto' ? autoTask(numeric, distinct) : params.task;
     if (task === 'regression' && !numeric) {
-      throw new NonRetryableError(`problem/define: task 'regression' needs a numeric target, but '${target}' holds ${typeof values.find((v) => typeof v !== 'number')} values`);
+      throw new DataError(`problem/define: task 'regression' needs a numeric target, but '${target}' holds ${typeof values.find((v) => typeof v !== 'number')} values`);
     }
     if (distinct.length < 2) {
       const what = task === 'regression' ? 'is constant' : 'has one class';
-      throw new NonRetryableError(`problem/define: target '${target}' ${what} (${String(distinct[0])}): there is nothing to learn. Check the filter that made the table, or pick another target`);
+      throw new DataError(`problem/define: target '${target}' ${what} (${String(distinct[0])}): there is nothing to learn. Check the filter that made the table, or pick another target`);
     }
     if (task === 'binary' && distinct.length > 2) {
-      throw new NonRetryableError(`problem/define: task 'binary' but target '${target}' has ${distinct.length} classes; use task 'multiclass' or 'auto'`);
+      throw new DataError(`problem/define: task 'binary' but target '${target}' has ${distinct.length} classes; use task 'multiclass' or 'auto'`);
     }
     const metric = params.metric ?? (task === 'regression' ? 'r2' : 'accuracy');
     const allowed = task === 'regression' ? REGRESSION_METRICS : CLASSIFICATION_METRICS;
     if (!allowed.includes(metric)) {
-      throw new NonRetryableError(`problem/define: metric '${metric}' does not apply to ${task}; use one of ${allowed.join(', ')}`);
+      throw new DataError(`problem/define: metric '${metric}' does not apply to ${task}; use one of ${allowed.join(', ')}`);
     }
     const problem: ProblemSpec = { target, task, metric };
     if (task !== 'regression') {
@@ -66,7 +66,7 @@ export const defineProblem = defineTask({
       if (task === 'binary') problem.positiveClass = positive(params.positiveClass, classes, target);
     }
     if (params.positiveClass !== undefined && task !== 'binary') {
-      throw new NonRetryableError(`problem/define: positiveClass applies to binary problems only, but this is ${task}`);
+      throw new DataError(`problem/define: positiveClass applies to binary problems only, but this is ${task}`);
     }
     return { problem };
   },
@@ -80,7 +80,7 @@ function autoTask(numeric: boolean, distinct: unknown[]): ProblemSpec['task'] {
 function positive(given: string | undefined, classes: string[], target: string): string {
   if (given === undefined) return classes[1];
   if (!classes.includes(given)) {
-    throw new NonRetryableError(`problem/define: positiveClass '${given}' is not a class of '${target}'; its classes are: ${classes.join(', ')}`);
+    throw new DataError(`problem/define: positiveClass '${given}' is not a class of '${target}'; its classes are: ${classes.join(', ')}`);
   }
   return given;
 }

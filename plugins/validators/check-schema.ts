@@ -1,4 +1,4 @@
-import { defineTask, Json, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { DataError, defineTask, Json, Table, Type } from '../../core/index.ts';
 import { DataSchema } from '../kinds.ts';
 import { checkTable, formatViolations } from './_check.ts';
 
@@ -23,7 +23,7 @@ export const checkSchema = defineTask({
     if (!report.ok) {
       const text = `${report.violationCount} schema violation(s) in ${report.rows} rows:\n${formatViolations(report)}`;
       if (failOn === 'error') {
-        throw new NonRetryableError(`${text}\nFix the data; if the change is expected, re-infer the schema (validators/infer-schema), set allowNewCategories: true, or set failOn: 'never' to only report.`);
+        throw new DataError(`${text}\nFix the data; if the change is expected, re-infer the schema (validators/infer-schema), set allowNewCategories: true, or set failOn: 'never' to only report.`);
       }
       ctx.log.warn(text);
     }

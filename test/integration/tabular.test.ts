@@ -136,19 +136,19 @@ describe('dags/tabular.ts', () => {
     expect((reseeded.outputs.cv as Cv).accuracy.values).not.toEqual((first.outputs.cv as Cv).accuracy.values);
   }, 240_000);
 
-  it('a ragged CSV fails the run with the file and line', async () => {
+  it('a ragged CSV fails the run with the file and line, exit 2 (bad input)', async () => {
     const dir = tempDir('mlcycle-tabular-');
     writeFileSync(join(dir, 'ragged.csv'), 'a,b,label\n1,2,x\n3,4\n5,6,y\n');
     const run = await runCli(['run', dagFile, '--param', 'data=ragged.csv', '--param', 'target=label', '--home', newHome()], { cwd: dir });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/node 'load' \(loaders\/csv\) failed after 1 attempt: \S*ragged\.csv:3: line 3 has 2 field\(s\), the header \(line 1\) has 3/);
   }, 60_000);
 
-  it('a target column the file lacks fails naming the columns it has', async () => {
+  it('a target column the file lacks fails naming the columns it has, exit 2 (bad input)', async () => {
     const dir = tempDir('mlcycle-tabular-');
     writeIris(dir);
     const run = await runCli(['run', dagFile, '--param', 'data=iris.csv', '--param', 'target=Species', '--home', newHome()], { cwd: dir });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain(`no column 'Species' in the table. Its columns are: ${IRIS_COLUMNS.join(', ')}`);
   }, 60_000);
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { escape, table as aqTable, type ColumnTable } from 'arquero';
-import { NonRetryableError, Table } from '../../core/index.ts';
+import { DataError, Table } from '../../core/index.ts';
 import { jsonLoader } from '../../plugins/loaders/json.ts';
 import { defineProblem } from '../../plugins/problem/define.ts';
 import { runTask } from '../helpers/task-context.ts';
@@ -50,13 +50,13 @@ describe('problem/define', () => {
     expect(await define(sexed, { target: 'Sex', positiveClass: 'FEMALE', metric: 'roc_auc' }))
       .toMatchObject({ positiveClass: 'FEMALE', metric: 'roc_auc' });
     const err = await rejects(sexed, { target: 'Sex', positiveClass: 'male' });
-    expect(err).toBeInstanceOf(NonRetryableError);
+    expect(err).toBeInstanceOf(DataError);
     expect(err!.message).toContain("positiveClass 'male' is not a class of 'Sex'; its classes are: FEMALE, MALE");
   });
 
   it('fails when the target column is missing, listing the columns', async () => {
     const err = await rejects(penguins, { target: 'species' });
-    expect(err).toBeInstanceOf(NonRetryableError);
+    expect(err).toBeInstanceOf(DataError);
     expect(err!.message).toContain("no column 'species'");
     expect(err!.message).toContain('Species, Island, Beak Length (mm)');
   });
@@ -66,7 +66,7 @@ describe('problem/define', () => {
     expect((await rejects(adelie, { target: 'Species' }))!.message).toContain("target 'Species' has one class (Adelie)");
     const empty = aqTable({ y: [null, null, NaN], x: [1, 2, 3] });
     const allMissing = await rejects(empty, { target: 'y' });
-    expect(allMissing).toBeInstanceOf(NonRetryableError);
+    expect(allMissing).toBeInstanceOf(DataError);
     expect(allMissing!.message).toContain("target 'y' is missing in all 3 rows");
     expect((await rejects(cars, { target: 'Miles_per_Gallon', metric: 'accuracy' }))!.message)
       .toContain("metric 'accuracy' does not apply to regression; use one of r2, rmse, mae, mape");

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { table as aqTable, toArrowIPC } from 'arquero';
 import { initSync, Table as WasmTable, writeParquet } from 'parquet-wasm/esm';
-import { NonRetryableError, Table } from '../../core/index.ts';
+import { DataError, Table, ValidationError } from '../../core/index.ts';
 import { arrowLoader } from '../../plugins/loaders/arrow.ts';
 import { csvLoader } from '../../plugins/loaders/csv.ts';
 import { jsonLoader } from '../../plugins/loaders/json.ts';
@@ -26,9 +26,11 @@ const tmp = (name: string, content: string | Uint8Array) => {
 };
 
 /** Runs a loader expecting a bad-file failure; returns the message after checking class and place. */
-async function failure(task: Parameters<typeof runTask>[0], params: Record<string, unknown>, place: RegExp | string): Promise<string> {
+async function failure(
+  task: Parameters<typeof runTask>[0], params: Record<string, unknown>, place: RegExp | string, kind: typeof ValidationError = DataError,
+): Promise<string> {
   const err = await runTask(task, {}, params).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(NonRetryableError);
+  expect(err).toBeInstanceOf(kind);
   const message = (err as Error).message;
   expect(message).toContain(String(params.path));
   if (typeof place === 'string') expect(message).toContain(place);
@@ -272,7 +274,11 @@ describe('loaders/sqlite', () => {
     expect(await failure(sqliteLoader, { path: dbFile, table: 'order' }, "no table or view named 'order'")).toContain('files, messy, orders');
     await failure(sqliteLoader, { path: dbFile, query: 'SELEC 1' }, 'cannot run');
     await failure(sqliteLoader, { path: dbFile, query: 'DELETE FROM orders' }, /does not return rows|readonly/);
-    await failure(sqliteLoader, { path: dbFile }, 'exactly one of');
+    // A param mistake, not bad data: a ValidationError that is not a DataError.
+    const paramMistake = await runTask(sqliteLoader, {}, { path: dbFile }).then(() => undefined, (e: unknown) => e);
+    expect(paramMistake).toBeInstanceOf(ValidationError);
+    expect(paramMistake).not.toBeInstanceOf(DataError);
+    expect((paramMistake as Error).message).toContain('exactly one of');
     await failure(sqliteLoader, { path: dbFile, table: 'files' }, "column 'data' holds a BLOB");
     await failure(sqliteLoader, { path: `${fixtures}/people.csv`, table: 'x' }, /not a database|cannot read as SQLite/);
     await failure(sqliteLoader, { path: 'nope.db', table: 'x' }, 'file not found');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { table as aqTable, type ColumnTable } from 'arquero';
-import { NonRetryableError, Table } from '../../core/index.ts';
+import { DataError, Table } from '../../core/index.ts';
 import type { DataSchemaSpec } from '../../plugins/kinds.ts';
 import { jsonLoader } from '../../plugins/loaders/json.ts';
 import { checkTable } from '../../plugins/validators/_check.ts';
@@ -87,7 +87,7 @@ describe('validators/check-schema', () => {
 
   it("fails with failOn 'error', listing the violations", async () => {
     const err = await runTask(checkSchema, { table: tampered, schema }, {}).then(() => undefined, (e: Error) => e);
-    expect(err).toBeInstanceOf(NonRetryableError);
+    expect(err).toBeInstanceOf(DataError);
     expect(err!.message).toContain('6 schema violation(s) in 344 rows');
     expect(err!.message).toContain("column 'Beak Length (mm)': 1 value above the maximum 59.6 (e.g. row 0: 500)");
     expect(err!.message).toContain("column 'Sex' is missing");
