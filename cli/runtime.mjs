@@ -16,13 +16,17 @@ import { fileURLToPath } from 'node:url';
 /** Absolute path of core/index.ts: what `import … from 'mlcycle'` means inside DAG files. */
 export const corePath = fileURLToPath(new URL('../core/index.ts', import.meta.url));
 
+/** Absolute path of plugins/: what `import … from 'mlcycle/plugins/…'` means inside DAG files. */
+export const pluginsPath = fileURLToPath(new URL('../plugins', import.meta.url));
+
 /** Absolute path of this CLI's bin script (the scaffold's package.json points at it). */
 export const binPath = fileURLToPath(new URL('./bin.mjs', import.meta.url));
 
 /** Creates the shared jiti instance. */
 export function createRuntime() {
   const jiti = createJiti(import.meta.url, {
-    alias: { mlcycle: corePath },
+    // The longer alias wins: 'mlcycle/plugins/loaders/csv.ts' is a built-in plugin, 'mlcycle' the API.
+    alias: { 'mlcycle/plugins': pluginsPath, mlcycle: corePath },
     // Transpiled sources go to node_modules/.cache/jiti (or the OS temp dir): warm starts skip Babel.
     fsCache: true,
     // Off: keeping Babel's output line-for-line is enough for file:line:col in errors, and inline

@@ -26,7 +26,8 @@ export function scaffoldFiles(o: { name: string; binPath: string; corePath: stri
           allowImportingTsExtensions: true,
           verbatimModuleSyntax: true,
           skipLibCheck: true,
-          paths: { mlcycle: [o.corePath] },
+          // The built-in plugins resolve beside the API, as the CLI's aliases do at run time.
+          paths: { mlcycle: [o.corePath], 'mlcycle/plugins/*': [o.corePath.replace(/core[\\/]index\.ts$/, 'plugins/*')] },
         },
         include: ['dags', 'plugins'],
       },

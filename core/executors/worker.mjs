@@ -4,7 +4,9 @@ import { createJiti } from 'jiti';
 import { fileURLToPath } from 'node:url';
 
 const coreIndex = fileURLToPath(new URL('../index.ts', import.meta.url));
-const jiti = createJiti(import.meta.url, { alias: { mlcycle: coreIndex }, fsCache: true, moduleCache: true, tryNative: false });
+const plugins = fileURLToPath(new URL('../../plugins', import.meta.url));
+// The same aliases as the CLI (cli/runtime.mjs), so task modules load here exactly as there.
+const jiti = createJiti(import.meta.url, { alias: { 'mlcycle/plugins': plugins, mlcycle: coreIndex }, fsCache: true, moduleCache: true, tryNative: false });
 const entry = await jiti.import(fileURLToPath(new URL('./worker-entry.ts', import.meta.url)));
 entry.setModuleLoader((url) => jiti.import(url.startsWith('file:') ? fileURLToPath(url) : url));
 

@@ -73,6 +73,24 @@ describe('a DAG of the user\'s own, from another folder', () => {
     expect(JSON.parse(after.stdout).outputs.out).toBe(11);
   });
 
+  it("uses the built-in plugins through 'mlcycle/plugins/…'", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlcycle-plugins-'));
+    writeFileSync(join(dir, 'data.csv'), 'x,y,label\n1,2,a\n2,3,b\n3,1,a\n');
+    writeFileSync(join(dir, 'dag.ts'), `
+import { dag } from 'mlcycle';
+import { csvLoader } from 'mlcycle/plugins/loaders/csv.ts';
+import { inferSchema } from 'mlcycle/plugins/validators/infer-schema.ts';
+export default dag('with-plugins', (b) => {
+  const { table } = b.add('load', csvLoader, {}, { path: 'data.csv' });
+  const { schema } = b.add('schema', inferSchema, { table });
+  return { schema };
+});
+`);
+    const r = cli(['run', 'dag.ts', '--home', join(dir, 'home'), '--json'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).nodes.map((n: any) => n.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
   it('kill -9 mid-run, then re-run: completed nodes are hits and no partial artifact is read', async () => {
     const dir = project();
     const home = join(dir, 'home');
