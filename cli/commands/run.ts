@@ -63,7 +63,11 @@ async function runCommand(file: string, flags: RunFlags, command: Command, ctx: 
   } finally {
     cancel.dispose();
   }
-  renderSummary(summary, ctx.stderr);
+  // Kinds of the DAG's results: only Metrics print as score tables, a Json of numbers stays JSON.
+  const resultKinds = Object.fromEntries(
+    Object.entries(built.results).map(([name, ref]) => [name, built.nodes.get(ref.node)!.task.outputs[ref.port].name]),
+  );
+  renderSummary(summary, ctx.stderr, resultKinds);
   if (flags.json) printJson(ctx, summary);
   if (summary.status === 'succeeded') return ExitCode.ok;
   if (summary.status === 'cancelled') return ExitCode.cancelled;

@@ -48,7 +48,8 @@ export function registerRunsShow(runs: Command, ctx: CliContext): void {
         // Warnings always (they explain odd results); everything else on request.
         const shown = flags.logs ? logs : logs.filter((l) => l.level === 'warn');
         if (shown.length) ctx.stderr.write(`${flags.logs ? 'logs' : 'warnings'}:\n${shown.map((l) => `  [${l.node}] ${l.level === 'warn' ? 'warn: ' : ''}${l.message}`).join('\n')}\n`);
-        if (!flags.logs && logs.length > shown.length) ctx.stderr.write(`(${logs.length - shown.length} info lines: --logs shows them)\n`);
+        const hidden = logs.length - shown.length;
+        if (!flags.logs && hidden > 0) ctx.stderr.write(`(${hidden} info line${hidden === 1 ? '' : 's'}: --logs shows ${hidden === 1 ? 'it' : 'them'})\n`);
         if (flags.report) writeReport(ctx, ws, run, nodes, flags.report);
       });
     });

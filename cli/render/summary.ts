@@ -9,7 +9,7 @@ export const RESUME_HINT = 're-run the same command to resume: completed nodes a
  * The final summary on stderr: a table of nodes, the DAG's small results, and for a failed run one
  * paragraph naming the failed node, its error and how to resume.
  */
-export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream): void {
+export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream, resultKinds: Record<string, string> = {}): void {
   const c = colorsFor(stream);
   const table = createTable(['node', 'task', 'status', 'cached', 'attempts', 'duration'], stream);
   for (const n of summary.nodes) {
@@ -18,7 +18,9 @@ export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream
   stream.write(`${table.toString()}\n`);
   const results = Object.entries(summary.outputs ?? {}).filter(([, v]) => !isDigestRef(v));
   for (const [name, value] of results) {
-    const scores = scoreTable(value, stream);
+    // Metrics print as scores (beside their baselines); a Json result holding CV summaries as mean ± std.
+    const kind = resultKinds[name];
+    const scores = kind === 'Metrics' || kind === undefined ? scoreTable(value, stream) : kind === 'Json' ? cvSummaryTable(value, stream) : undefined;
     stream.write(scores ? `${c.bold(name)}:\n${scores}\n` : `${c.bold(name)}: ${oneLine(value)}\n`);
   }
   const id = summary.runId;
@@ -41,7 +43,7 @@ export function failureParagraph(summary: RunSummary): string {
   if (failed.length === 0) parts.push(summary.failure ?? 'the engine reported a failure without a failed node.');
   for (const n of failed) {
     const when = n.attempts === 0 ? 'before it could run' : `after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}`;
-    parts.push(`node '${n.id}' (${n.task}) failed ${when}: ${n.error ?? 'unknown error'}.`);
+    parts.push(`node '${n.id}' (${n.task}) failed ${when}: ${(n.error ?? 'unknown error').replace(/\.+$/, '')}.`);
   }
   if (skipped.length) parts.push(`Skipped as dependants: ${skipped.map((n) => n.id).join(', ')}.`);
   parts.push(`Fix the cause, then ${RESUME_HINT}.`);
@@ -55,9 +57,8 @@ export function failureParagraph(summary: RunSummary): string {
 function scoreTable(value: unknown, stream: NodeJS.WritableStream): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const entries = Object.entries(value as Record<string, unknown>);
-  // A cross-validation summary: metrics as { mean, std }, beside plain facts such as the fold count.
-  const summaries = entries.filter(([, v]) => isMeanStd(v)) as Array<[string, MeanStd]>;
-  if (summaries.length && entries.every(([, v]) => isMeanStd(v) || typeof v !== 'object')) return cvTable(summaries, stream);
+  const cv = cvSummaryTable(value, stream);
+  if (cv) return cv;
   if (!entries.length || !entries.every(([, v]) => typeof v === 'number')) return undefined;
   const values = value as Record<string, number>;
   const names = Object.keys(values).filter((k) => !k.startsWith('baseline_'));
@@ -66,6 +67,15 @@ function scoreTable(value: unknown, stream: NodeJS.WritableStream): string | und
   const fmt = (v: number | undefined) => (v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
   for (const k of names) table.push(hasBaseline ? [k, fmt(values[k]), fmt(values[`baseline_${k}`])] : [k, fmt(values[k])]);
   return table.toString();
+}
+
+/** A cross-validation summary (metrics as { mean, std } beside plain facts such as the fold count). */
+function cvSummaryTable(value: unknown, stream: NodeJS.WritableStream): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const summaries = entries.filter(([, v]) => isMeanStd(v)) as Array<[string, MeanStd]>;
+  if (!summaries.length || !entries.every(([, v]) => isMeanStd(v) || typeof v !== 'object')) return undefined;
+  return cvTable(summaries, stream);
 }
 
 interface MeanStd {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { catchError, defer, from, map, mergeMap, Observable, of, retry, throwError, timeout, timer } from 'rxjs';
-import { kindByName, type AnyKind } from '../artifacts/kind.ts';
+import { kindByName } from '../artifacts/kind.ts';
 import type { BuiltDag, DagNode, NodeInput } from '../dag/types.ts';
 import { CancelledError, TimeoutError, isRetryable, toErrorInfo } from '../errors.ts';
 import type { Executor, ExecResult, InputArtifact } from '../executors/types.ts';
@@ -9,6 +9,7 @@ import type { CodeDigest } from '../plan/code-digest.ts';
 import type { OutputDigest, RunEvent } from '../scheduler/events.ts';
 import type { NodeDone } from '../scheduler/schedule.ts';
 import type { Workspace } from './workspace.ts';
+import { externalEffectGone } from './external-effect.ts';
 import { resolveRetry, retryDelayMs } from './retry-policy.ts';
 
 /** What one node ended as, kept by the run for its summary and for its dependants' inputs. */
@@ -98,7 +99,7 @@ async function prepare(c: NodeRunnerContext, node: DagNode): Promise<Prepared> {
       return prep;
     }
   }
-  const stale = externalEffectGone(node, entry.outputs, c);
+  const stale = externalEffectGone(node, entry.outputs, c.ws.blobs);
   if (stale) {
     c.emit({ type: 'node-log', runId: c.runId, at: Date.now(), node: node.id, level: 'info', message: `cached result no longer valid outside the store (${stale}); recomputing` });
     return prep;
@@ -181,21 +182,6 @@ function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
       return of(false);
     }),
   );
-}
-
-/** The reason a task's effect outside the store is gone (see TaskSpec.verifyOutputs), or undefined. */
-function externalEffectGone(node: DagNode, outputs: Record<string, OutputDigest>, c: NodeRunnerContext): string | undefined {
-  if (!node.task.verifyOutputs) return undefined;
-  const values = Object.fromEntries(
-    Object.entries(outputs).map(([port, o]) => [port, (node.task.outputs[port] as AnyKind).decode(c.ws.blobs.read(o.digest))]),
-  );
-  let verdict: boolean | string;
-  try {
-    verdict = node.task.verifyOutputs(values as never, node.params as never);
-  } catch (err) {
-    verdict = (err as Error).message;
-  }
-  return verdict === true ? undefined : typeof verdict === 'string' ? verdict : 'verifyOutputs returned false';
 }
 
 function flatInputs(inputs: Record<string, InputArtifact | InputArtifact[]>): Record<string, string> {

@@ -4,6 +4,7 @@ import { codeDigest } from '../plan/code-digest.ts';
 import { nodeKey, prefixed } from '../plan/cache-key.ts';
 import type { OutputDigest } from '../scheduler/events.ts';
 import { explainChange, type StoredMaterial } from './explain-change.ts';
+import { externalEffectGone } from './external-effect.ts';
 import { nodeSeed } from './node-runner.ts';
 import type { PlanEntry } from './types.ts';
 import { openWorkspace } from './workspace.ts';
@@ -55,7 +56,8 @@ export function planDag(dag: BuiltDag, options: { home?: string; seed?: number }
       const entry = ws.store.getCacheEntry(key);
       if (entry && Object.values(entry.outputs).every((o) => ws.blobs.has(o.digest))) {
         known.set(id, entry.outputs);
-        entries.push({ ...base, key, state: 'cached', reasons: [] });
+        const gone = externalEffectGone(node, entry.outputs, ws.blobs);
+        entries.push(gone ? { ...base, key, state: 'stale', reasons: [`cached, but ${gone}`] } : { ...base, key, state: 'cached', reasons: [] });
         continue;
       }
       if (entry) {

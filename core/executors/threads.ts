@@ -48,14 +48,21 @@ export function threadsExecutor(options: { threads?: number } = {}): Executor {
     },
     async execute(request: ExecRequest, hooks: ExecHooks): Promise<ExecResult> {
       const { port1, port2 } = new MessageChannel();
-      port1.on('message', (m: any) => {
-        if (m.type === 'log') hooks.onLog(m.level, m.message);
-        else if (m.type === 'report') hooks.onReport(m.step, m.metrics);
+      // Messages may still be queued when the pool's promise settles: wait for the worker's 'end'
+      // (or the port closing, if the worker died) before closing our side.
+      const drained = new Promise<void>((resolve) => {
+        port1.on('close', resolve);
+        port1.on('message', (m: any) => {
+          if (m.type === 'log') hooks.onLog(m.level, m.message);
+          else if (m.type === 'report') hooks.onReport(m.step, m.metrics);
+          else if (m.type === 'end') resolve();
+        });
       });
       const onAbort = () => port1.postMessage({ type: 'abort' });
       hooks.signal.addEventListener('abort', onAbort, { once: true });
       try {
         const reply = (await sharedPool(threads).run({ request, port: port2 }, { transferList: [port2] })) as WorkerReply;
+        await drained;
         if (!reply.ok) throw fromErrorInfo(reply.error);
         return reply.result;
       } finally {

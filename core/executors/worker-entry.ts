@@ -60,6 +60,9 @@ export async function runInWorker(message: WorkerMessage | { preload: TaskRef[] 
   } catch (err) {
     return { ok: false, error: toErrorInfo(err) };
   } finally {
+    // The last message on the port: the main thread waits for it, so no log or report queued
+    // before it is lost when the port closes.
+    port.postMessage({ type: 'end' });
     port.close();
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { NonRetryableError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 
 // Keyed by path, size and mtime: re-hashing a large data file for every plan and run is the slow part.
 const memo = new Map<string, { size: number; mtimeMs: number; digest: string }>();
@@ -18,7 +18,7 @@ export function fileDigest(path: string, cwd: string): string {
   try {
     st = statSync(abs);
   } catch {
-    throw new NonRetryableError(`file '${path}' does not exist (looked for ${abs}; relative paths resolve against ${cwd})`);
+    throw new DataError(`file '${path}' does not exist (looked for ${abs}; relative paths resolve against ${cwd})`);
   }
   const hit = memo.get(abs);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.digest;

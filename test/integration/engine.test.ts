@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dag, openWorkspace, runDag, Type, type RunEvent, type RunOptions } from '../../core/index.ts';
+import { dag, openWorkspace, planDag, runDag, Type, type RunEvent, type RunOptions } from '../../core/index.ts';
 import { add, busy, flaky, peak, slow, source, sum, writeOut } from '../fixtures/tasks/basic.ts';
 
 const home = () => mkdtempSync(join(tmpdir(), 'mlcycle-engine-'));
@@ -162,6 +162,9 @@ describe('engine', () => {
     const hit = await run(d.build(), { home: h });
     expect(hit.summary.nodes.every((n) => n.cached)).toBe(true);
     rmSync(file);
+    const plan = planDag(d.build(), { home: h });
+    expect(plan.map((e) => [e.id, e.state])).toEqual([['a', 'cached'], ['write', 'stale']]);
+    expect(plan[1].reasons.join(' ')).toMatch(/is gone/);
     const again = await run(d.build(), { home: h });
     expect(Object.fromEntries(again.summary.nodes.map((n) => [n.id, n.cached]))).toEqual({ a: true, write: false });
     expect(existsSync(file)).toBe(true);
@@ -180,6 +183,13 @@ describe('engine', () => {
     expect(t.summary.outputs).toEqual(a.summary.outputs);
     const digests = (r: typeof a) => r.events.filter((e) => e.type === 'node-succeeded').map((e) => JSON.stringify((e as any).outputs)).sort();
     expect(digests(t)).toEqual(digests(a));
+    // What a task says in a worker reaches the main thread's stream before the node ends.
+    for (const r of [a, t]) {
+      const said = r.events.filter((e) => (e.type === 'node-log' || e.type === 'node-metric') && e.node === 'sum').map((e) => e.type);
+      expect(said).toEqual(['node-log', 'node-metric']);
+      const ended = r.events.findIndex((e) => e.type === 'node-succeeded' && e.node === 'sum');
+      expect(r.events.findIndex((e) => e.type === 'node-log' && e.node === 'sum')).toBeLessThan(ended);
+    }
   });
 });
 
