@@ -10,7 +10,7 @@ import { createNodeRunner, type NodeState } from './node-runner.ts';
 import { newRunId } from './run-id.ts';
 import { finishedError, summarize } from './run-summary.ts';
 import type { RunHandle, RunOptions, RunSummary } from './types.ts';
-import { openWorkspace, type Workspace } from './workspace.ts';
+import { openWorkspace } from './workspace.ts';
 
 /**
  * Runs a built DAG: every node once its inputs exist, cached nodes served from the store, the rest
@@ -114,4 +114,3 @@ async function execute(dag: BuiltDag, options: RunOptions, runId: string, events
   }
 }
 
-export type { Workspace };
