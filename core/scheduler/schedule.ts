@@ -30,24 +30,28 @@ export function schedule(
   runNode: (id: string) => Observable<NodeDone>,
   options: { concurrency: number },
 ): Observable<ScheduleOutcome> {
+  // Dependency counts live in typed arrays indexed by position in `order`: the per-node bookkeeping
+  // must stay within a small factor of bare mergeMap (see npm run bench).
+  const n = graph.order.length;
+  const index = new Map<string, number>();
+  graph.order.forEach((id, i) => index.set(id, i));
+  const dependants = graph.order.map((id) => (graph.dependants.get(id) ?? []).map((d) => index.get(d)!));
   return new Observable<ScheduleOutcome>((subscriber) => {
-    const waiting = new Map<string, number>();
-    for (const id of graph.order) waiting.set(id, graph.upstream.get(id)?.length ?? 0);
-    let remaining = graph.order.length;
+    // waiting[i]: upstream nodes of i not yet done; -1 once i is released (queued, run or skipped).
+    const waiting = new Int32Array(n);
+    graph.order.forEach((id, i) => (waiting[i] = graph.upstream.get(id)?.length ?? 0));
+    let remaining = n;
     const ready$ = new Subject<string>();
 
-    const settle = (outcome: ScheduleOutcome) => {
-      remaining--;
-      subscriber.next(outcome);
-    };
-    const skipFrom = (failed: string) => {
-      const stack = [...(graph.dependants.get(failed) ?? [])];
+    const skipFrom = (failed: number) => {
+      const stack = [...dependants[failed]];
       while (stack.length) {
-        const id = stack.pop()!;
-        if (!waiting.has(id)) continue;
-        waiting.delete(id);
-        settle({ id, status: 'skipped', cause: failed });
-        stack.push(...(graph.dependants.get(id) ?? []));
+        const i = stack.pop()!;
+        if (waiting[i] < 0) continue;
+        waiting[i] = -1;
+        remaining--;
+        subscriber.next({ id: graph.order[i], status: 'skipped', cause: graph.order[failed] });
+        stack.push(...dependants[i]);
       }
     };
 
@@ -55,29 +59,29 @@ export function schedule(
       .pipe(mergeMap(runNode, options.concurrency))
       .subscribe({
         next: ({ id, ok }) => {
-          settle({ id, status: ok ? 'ok' : 'failed' });
-          const next: string[] = [];
+          remaining--;
+          subscriber.next({ id, status: ok ? 'ok' : 'failed' });
+          const i = index.get(id)!;
+          let next: number[] | undefined;
           if (ok) {
-            for (const d of graph.dependants.get(id) ?? []) {
-              const left = waiting.get(d);
-              if (left === undefined) continue;
-              if (left === 1) {
-                waiting.delete(d);
-                next.push(d);
-              } else waiting.set(d, left - 1);
+            for (const d of dependants[i]) {
+              if (waiting[d] === 1) (next ??= []).push(d);
+              if (waiting[d] > 0) waiting[d]--;
             }
-          } else skipFrom(id);
+            if (next) for (const d of next) waiting[d] = -1;
+          } else skipFrom(i);
           if (remaining === 0) ready$.complete();
-          for (const d of next) ready$.next(d);
+          if (next) for (const d of next) ready$.next(graph.order[d]);
         },
         error: (err) => subscriber.error(err),
         complete: () => subscriber.complete(),
       });
 
     if (remaining === 0) ready$.complete();
-    const roots = graph.order.filter((id) => waiting.get(id) === 0);
-    for (const id of roots) waiting.delete(id);
-    for (const id of roots) ready$.next(id);
+    const roots: number[] = [];
+    for (let i = 0; i < n; i++) if (waiting[i] === 0) roots.push(i);
+    for (const i of roots) waiting[i] = -1;
+    for (const i of roots) ready$.next(graph.order[i]);
     return () => sub.unsubscribe();
   });
 }
