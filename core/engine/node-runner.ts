@@ -3,7 +3,7 @@ import { catchError, defer, from, map, mergeMap, Observable, of, retry, throwErr
 import { kindByName } from '../artifacts/kind.ts';
 import type { BuiltDag, DagNode, NodeInput } from '../dag/types.ts';
 import { CancelledError, TimeoutError, isRetryable, toErrorInfo } from '../errors.ts';
-import type { Executor, ExecResult, InputArtifact } from '../executors/types.ts';
+import type { ExecRequest, Executor, ExecResult, InputArtifact } from '../executors/types.ts';
 import { nodeKey } from '../plan/cache-key.ts';
 import type { CodeDigest } from '../plan/code-digest.ts';
 import type { OutputDigest, RunEvent } from '../scheduler/events.ts';
@@ -127,7 +127,7 @@ function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
       let settled = false;
       executor
         .execute(
-          { task: node.task.ref, nodeId: node.id, params: node.params, inputs: prep.inputs, objectsRoot: c.ws.blobs.root, seed: prep.seed, attempt, run: { id: c.runId, dag: c.dag.name, file: c.dag.file, params: Object.fromEntries(c.dag.params.map((p) => [p.name, p.value])) } },
+          { task: node.task.ref, nodeId: node.id, params: node.params, inputs: prep.inputs, objectsRoot: c.ws.blobs.root, seed: prep.seed, attempt, run: runInfo(c) },
           {
             signal: controller.signal,
             onLog: (level, message) => c.emit({ type: 'node-log', runId: c.runId, at: Date.now(), node: node.id, level, message }),
@@ -182,6 +182,14 @@ function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
       return of(false);
     }),
   );
+}
+
+// The run facts every request carries, built once per run rather than once per attempt.
+const runInfos = new WeakMap<NodeRunnerContext, ExecRequest['run']>();
+function runInfo(c: NodeRunnerContext): ExecRequest['run'] {
+  let info = runInfos.get(c);
+  if (!info) runInfos.set(c, (info = { id: c.runId, dag: c.dag.name, file: c.dag.file, params: Object.fromEntries(c.dag.params.map((p) => [p.name, p.value])) }));
+  return info;
 }
 
 function flatInputs(inputs: Record<string, InputArtifact | InputArtifact[]>): Record<string, string> {

@@ -15,6 +15,7 @@ const N = Number(process.env.BENCH_NODES ?? 10_000);
 const concurrency = cpus().length;
 const json = process.argv.includes('--json');
 const REPS = 7;
+const ENGINE_REPS = 3;
 // The same no-op for the floor and the scheduler: a resolved promise per node.
 const noop = (id: string) => Promise.resolve({ id, ok: true });
 
@@ -68,15 +69,20 @@ async function main() {
     rows.push({ name: `scheduler only, ${shape}`, ms, usPerNode: (ms * 1000) / N, ratio, target: '≤ 2× floor', ok: ratio <= 2 });
   }
   for (const [shape, d] of [['chain', chain], ['fan-out/fan-in', fan]] as const) {
-    const home = mkdtempSync(joinPath(tmpdir(), 'mlcycle-bench-'));
-    const fresh = await time(async () => { const s = await runDag(d, { home, concurrency }).done; if (s.status !== 'succeeded') throw new Error(s.failure); });
+    // Best of ENGINE_REPS, each on a new workspace (fresh) and then again on it (fully cached).
+    let fresh = Infinity;
+    let cached = Infinity;
+    for (let r = 0; r < ENGINE_REPS; r++) {
+      const home = mkdtempSync(joinPath(tmpdir(), 'mlcycle-bench-'));
+      fresh = Math.min(fresh, await time(async () => { const s = await runDag(d, { home, concurrency }).done; if (s.status !== 'succeeded') throw new Error(s.failure); }));
+      cached = Math.min(cached, await time(async () => {
+        const s = await runDag(d, { home, concurrency }).done;
+        if (!s.nodes.every((n) => n.cached)) throw new Error('re-run was not fully cached');
+      }));
+      rmSync(home, { recursive: true, force: true });
+    }
     rows.push({ name: `engine fresh (cache + store), ${shape}`, ms: fresh, usPerNode: (fresh * 1000) / N, ratio: fresh / floorMs, target: '≤ 100 µs/node', ok: (fresh * 1000) / N <= 100 });
-    const cached = await time(async () => {
-      const s = await runDag(d, { home, concurrency }).done;
-      if (!s.nodes.every((n) => n.cached)) throw new Error('re-run was not fully cached');
-    });
     rows.push({ name: `engine fully cached re-run, ${shape}`, ms: cached, usPerNode: (cached * 1000) / N, ratio: cached / floorMs, target: '< 1 s', ok: cached < 1000 });
-    rmSync(home, { recursive: true, force: true });
   }
   const report = { nodes: N, concurrency, node: process.version, rows };
   if (json) {
