@@ -25,6 +25,17 @@ export class NonRetryableError extends MlcycleError {
 }
 
 /**
+ * The input data is not usable (a malformed file, a missing column, a schema violation): the user's
+ * input is at fault, not the code or the machine. Never retried; a run that fails only on these exits
+ * with code 2, like any other validation error.
+ * @example
+ * throw new DataError(`data/train.csv:5: line 5 has 2 fields, the header has 3`);
+ */
+export class DataError extends NonRetryableError {
+  override readonly code: string = 'DATA';
+}
+
+/**
  * A DAG, task or parameter is invalid: raised before anything runs; never retried; CLI exit code 2.
  * @example
  * throw new ValidationError(`dag 'demo' › node 'split': params.testFraction must be <= 1, got 2`);
@@ -32,17 +43,6 @@ export class NonRetryableError extends MlcycleError {
 export class ValidationError extends MlcycleError {
   override readonly code: string = 'VALIDATION';
   override readonly retryable = false;
-}
-
-/**
- * The input data is not usable (a malformed file, a missing column, a schema violation): the user's
- * input is at fault, not the code or the machine. Never retried; a run that fails only on these exits
- * with code 2, like any other validation error.
- * @example
- * throw new DataError(`data/train.csv:5: line 5 has 2 fields, the header has 3`);
- */
-export class DataError extends ValidationError {
-  override readonly code: string = 'DATA';
 }
 
 /** A DAG file could not be loaded (missing, syntax error, no default export). CLI exit code 2. */

@@ -1,5 +1,5 @@
 import type { ColumnTable } from 'arquero';
-import { NonRetryableError, type TaskContext } from '../../core/index.ts';
+import { DataError, type TaskContext } from '../../core/index.ts';
 import type { ModelSpec, ProblemSpec } from '../kinds.ts';
 import { classIndices, featureMatrix, featureNames, targetValues, type Matrix } from './_features.ts';
 
@@ -16,7 +16,7 @@ export interface ClassicalData {
  * const { features, x, y } = classicalData(train, problem, 'decision-tree');
  */
 export function classicalData(train: ColumnTable, problem: ProblemSpec, algorithm: string): ClassicalData {
-  if (train.numRows() < 2) throw new NonRetryableError(`${algorithm}: the training table needs at least 2 rows, got ${train.numRows()}`);
+  if (train.numRows() < 2) throw new DataError(`${algorithm}: the training table needs at least 2 rows, got ${train.numRows()}`);
   const features = featureNames(train, problem);
   const x = featureMatrix(train, features);
   const y = problem.task === 'regression' ? targetValues(train, problem) : classIndices(train, problem);

@@ -1,5 +1,5 @@
 import type { ColumnTable } from 'arquero';
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import type { ProblemSpec } from '../kinds.ts';
 
 /** Rows of checked numeric feature values: what every algorithm trains and predicts on. */
@@ -13,10 +13,10 @@ export type Matrix = number[][];
 export function featureNames(table: ColumnTable, problem: ProblemSpec): string[] {
   const names = table.columnNames();
   if (!names.includes(problem.target)) {
-    throw new NonRetryableError(`training table has no target column '${problem.target}' (columns: ${names.join(', ')})`);
+    throw new DataError(`training table has no target column '${problem.target}' (columns: ${names.join(', ')})`);
   }
   const features = names.filter((n) => n !== problem.target);
-  if (features.length === 0) throw new NonRetryableError(`training table has no feature columns besides the target '${problem.target}'`);
+  if (features.length === 0) throw new DataError(`training table has no feature columns besides the target '${problem.target}'`);
   return features;
 }
 
@@ -29,7 +29,7 @@ export function featureNames(table: ColumnTable, problem: ProblemSpec): string[]
 export function featureMatrix(table: ColumnTable, features: string[]): Matrix {
   const missing = features.filter((f) => !table.columnNames().includes(f));
   if (missing.length) {
-    throw new NonRetryableError(`table lacks the model's feature columns: ${missing.join(', ')}; it must have the columns the model was trained on`);
+    throw new DataError(`table lacks the model's feature columns: ${missing.join(', ')}; it must have the columns the model was trained on`);
   }
   const n = table.numRows();
   const rows: Matrix = Array.from({ length: n }, () => new Array<number>(features.length));
@@ -45,9 +45,9 @@ function toNumber(v: unknown, column: string, row: number): number {
   if (typeof v === 'bigint') return Number(v);
   const fix = 'add transformers (impute, encode) or auto-preprocess before the algorithm';
   if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) {
-    throw new NonRetryableError(`feature column '${column}' has a missing value at row ${row}: ${fix}`);
+    throw new DataError(`feature column '${column}' has a missing value at row ${row}: ${fix}`);
   }
-  throw new NonRetryableError(`feature column '${column}' is not numeric (row ${row} holds ${JSON.stringify(String(v))}): ${fix}`);
+  throw new DataError(`feature column '${column}' is not numeric (row ${row} holds ${JSON.stringify(String(v))}): ${fix}`);
 }
 
 /**
@@ -58,14 +58,14 @@ function toNumber(v: unknown, column: string, row: number): number {
 export function classIndices(table: ColumnTable, problem: ProblemSpec): number[] {
   const classes = problem.classes ?? [];
   if (classes.length < 2) {
-    throw new NonRetryableError(`problem '${problem.task}' needs at least 2 classes in problem.classes, got ${JSON.stringify(classes)}`);
+    throw new DataError(`problem '${problem.task}' needs at least 2 classes in problem.classes, got ${JSON.stringify(classes)}`);
   }
   const index = new Map(classes.map((c, i) => [c, i]));
   const values = table.array(problem.target) as ArrayLike<unknown>;
   return Array.from(values, (v, row) => {
     const i = v === null || v === undefined ? undefined : index.get(String(v));
     if (i === undefined) {
-      throw new NonRetryableError(
+      throw new DataError(
         `target '${problem.target}' row ${row} holds ${JSON.stringify(v)}, which is not one of problem.classes ${JSON.stringify(classes)}`,
       );
     }
@@ -82,7 +82,7 @@ export function targetValues(table: ColumnTable, problem: ProblemSpec): number[]
   const values = table.array(problem.target) as ArrayLike<unknown>;
   return Array.from(values, (v, row) => {
     if (typeof v === 'number' && Number.isFinite(v)) return v;
-    throw new NonRetryableError(`regression target '${problem.target}' row ${row} holds ${JSON.stringify(v)}; it must be a finite number`);
+    throw new DataError(`regression target '${problem.target}' row ${row} holds ${JSON.stringify(v)}; it must be a finite number`);
   });
 }
 

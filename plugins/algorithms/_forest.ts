@@ -1,4 +1,4 @@
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import { cartData, growTree, predictTree, type CartTree } from './_cart.ts';
 import type { Matrix } from './_features.ts';
 import { prng } from './_prng.ts';
@@ -20,7 +20,7 @@ export function featureCount(rule: MaxFeatures, d: number, regression: boolean):
   if (r === 'log2') return Math.max(1, Math.floor(Math.log2(d)));
   if (r > 0 && r < 1) return Math.max(1, Math.floor(r * d));
   if (Number.isInteger(r) && r >= 1) return Math.min(d, r);
-  throw new NonRetryableError(`maxFeatures must be 'auto', 'sqrt', 'log2', 'all', a share in (0, 1) or a whole count >= 1, got ${r}`);
+  throw new DataError(`maxFeatures must be 'auto', 'sqrt', 'log2', 'all', a share in (0, 1) or a whole count >= 1, got ${r}`);
 }
 
 /** A forest in ModelSpec.classical: mlcycle's own format, told apart from ml.js JSON by `format`. */

@@ -1,5 +1,5 @@
 import type { ColumnTable } from 'arquero';
-import { NonRetryableError, type AnyTask, type TaskContext } from '../../core/index.ts';
+import { DataError, type AnyTask, type TaskContext } from '../../core/index.ts';
 import type { ModelSpec, ProblemSpec } from '../kinds.ts';
 import { decisionTree } from './decision-tree.ts';
 import { knn } from './knn.ts';
@@ -37,7 +37,7 @@ export const algorithmNames = Object.keys(algorithms) as AlgorithmName[];
  */
 export function algorithmTask(name: string): AnyTask {
   const task = (algorithms as Record<string, AnyTask>)[name];
-  if (!task) throw new NonRetryableError(`unknown algorithm '${name}': pick one of ${algorithmNames.join(', ')}`);
+  if (!task) throw new DataError(`unknown algorithm '${name}': pick one of ${algorithmNames.join(', ')}`);
   return task;
 }
 
@@ -52,7 +52,7 @@ export async function trainAlgorithm(
 ): Promise<ModelSpec> {
   const task = algorithmTask(name);
   const { value, errors } = task.validateParams(params);
-  if (errors.length) throw new NonRetryableError(`${task.name}: ${errors.join('; ')}`);
+  if (errors.length) throw new DataError(`${task.name}: ${errors.join('; ')}`);
   const out = await task.run({ train, problem }, value, ctx);
   return out.model as ModelSpec;
 }

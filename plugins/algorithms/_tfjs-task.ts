@@ -1,5 +1,5 @@
 import type { ColumnTable } from 'arquero';
-import { NonRetryableError, type TaskContext } from '../../core/index.ts';
+import { DataError, type TaskContext } from '../../core/index.ts';
 import type { ModelSpec, ProblemSpec } from '../kinds.ts';
 import { initTf } from './_backend.ts';
 import { applyScaling, classIndices, featureMatrix, featureNames, fitScaling, targetValues } from './_features.ts';
@@ -33,7 +33,7 @@ export async function trainTfModel(
 ): Promise<ModelSpec> {
   const { tf, backend } = await initTf();
   ctx.log.info(`${arch.algorithm}: TensorFlow.js backend '${backend}'`);
-  if (train.numRows() < 2) throw new NonRetryableError(`${arch.algorithm}: the training table needs at least 2 rows, got ${train.numRows()}`);
+  if (train.numRows() < 2) throw new DataError(`${arch.algorithm}: the training table needs at least 2 rows, got ${train.numRows()}`);
   const features = featureNames(train, problem);
   const raw = featureMatrix(train, features);
   const featureScaling = fitScaling(raw);
@@ -80,10 +80,10 @@ function encodeTargets(train: ColumnTable, problem: ProblemSpec): { y: number[][
   const classes = problem.classes ?? [];
   const labels = classIndices(train, problem);
   if (problem.task === 'binary') {
-    if (classes.length !== 2) throw new NonRetryableError(`binary problem needs exactly 2 classes, got ${JSON.stringify(classes)}`);
+    if (classes.length !== 2) throw new DataError(`binary problem needs exactly 2 classes, got ${JSON.stringify(classes)}`);
     const positiveClass = problem.positiveClass ?? classes[1];
     const pos = classes.indexOf(positiveClass);
-    if (pos < 0) throw new NonRetryableError(`positiveClass '${positiveClass}' is not one of ${JSON.stringify(classes)}`);
+    if (pos < 0) throw new DataError(`positiveClass '${positiveClass}' is not one of ${JSON.stringify(classes)}`);
     return { y: labels.map((i) => [i === pos ? 1 : 0]), extra: { positiveClass } };
   }
   return { y: labels.map((i) => classes.map((_, c) => (c === i ? 1 : 0))), extra: {} };

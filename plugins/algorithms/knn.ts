@@ -1,5 +1,5 @@
 import KNN from 'ml-knn';
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
 import { classicalData, classicalSpec } from './_classical.ts';
 import { applyScaling, fitScaling } from './_features.ts';
@@ -25,7 +25,7 @@ export const knn = defineTask({
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
     const { features, x, y } = classicalData(train, problem, 'knn');
-    if (params.k > x.length) throw new NonRetryableError(`knn: k = ${params.k} exceeds the ${x.length} training rows; lower params.k`);
+    if (params.k > x.length) throw new DataError(`knn: k = ${params.k} exceeds the ${x.length} training rows; lower params.k`);
     const scaling = params.standardize ? fitScaling(x) : undefined;
     const model = new KNN(scaling ? applyScaling(x, scaling) : x, y, { k: params.k });
     return { model: classicalSpec('knn', problem, features, model.toJSON(), { k: params.k, featureScaling: scaling }, ctx) };

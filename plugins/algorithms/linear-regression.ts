@@ -1,4 +1,4 @@
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
 import { trainingParams } from './_tfjs-params.ts';
 import { trainTfModel } from './_tfjs-task.ts';
@@ -18,7 +18,7 @@ export const linearRegression = defineTask({
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
     if (problem.task !== 'regression') {
-      throw new NonRetryableError(`algorithms/linear-regression fits regression problems; this one is '${problem.task}': use logistic-regression (logreg) instead`);
+      throw new DataError(`algorithms/linear-regression fits regression problems; this one is '${problem.task}': use logistic-regression (logreg) instead`);
     }
     return { model: await trainTfModel(train, problem, params, { algorithm: 'linear-regression', hidden: [], activation: 'linear', dropout: 0 }, ctx) };
   },

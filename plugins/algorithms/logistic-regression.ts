@@ -1,4 +1,4 @@
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
 import { trainingParams } from './_tfjs-params.ts';
 import { trainTfModel } from './_tfjs-task.ts';
@@ -29,7 +29,7 @@ export const logisticRegression = defineTask({
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
     if (problem.task === 'regression') {
-      throw new NonRetryableError('algorithms/logistic-regression fits classification problems; this one is regression: use linear-regression (linear) instead');
+      throw new DataError('algorithms/logistic-regression fits classification problems; this one is regression: use linear-regression (linear) instead');
     }
     const arch = { algorithm: 'logistic-regression', hidden: [], activation: 'linear', dropout: 0, c: params.C };
     return { model: await trainTfModel(train, problem, params, arch, ctx) };

@@ -1,5 +1,5 @@
 import { GaussianNB } from 'ml-naivebayes';
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
 import { classicalData, classicalSpec } from './_classical.ts';
 
@@ -22,7 +22,7 @@ export const naiveBayes = defineTask({
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
     if (problem.task === 'regression') {
-      throw new NonRetryableError('algorithms/naive-bayes is a classifier and this problem is regression: pick another algorithm (linear, mlp, forest, tree, knn)');
+      throw new DataError('algorithms/naive-bayes is a classifier and this problem is regression: pick another algorithm (linear, mlp, forest, tree, knn)');
     }
     const { features, x, y } = classicalData(train, problem, 'naive-bayes');
     const counts = new Array<number>(problem.classes!.length).fill(0);
@@ -30,7 +30,7 @@ export const naiveBayes = defineTask({
     const absent = problem.classes!.filter((_, i) => counts[i] === 0);
     if (absent.length) {
       // ml-naivebayes indexes classes densely and breaks on a class with no rows.
-      throw new NonRetryableError(`naive-bayes: class(es) ${absent.join(', ')} have no training rows; stratify the split or drop the class`);
+      throw new DataError(`naive-bayes: class(es) ${absent.join(', ')} have no training rows; stratify the split or drop the class`);
     }
     const nb = new GaussianNB();
     nb.train(x, y);

@@ -1,4 +1,4 @@
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { columnValues, replaceColumns, requireColumns } from '../transformers/_table.ts';
 import { castValue, UNCASTABLE, type CastType } from './_cast.ts';
 
@@ -35,7 +35,7 @@ export const castTypes = defineTask({
       });
       if (failed) {
         const message = `${where}: ${failed} value(s) of column '${column}' cannot be cast to ${type} (e.g. ${JSON.stringify(example)})`;
-        if (strict) throw new NonRetryableError(`${message}; fix the data or set strict: false to make them null`);
+        if (strict) throw new DataError(`${message}; fix the data or set strict: false to make them null`);
         ctx.log.warn(`${message}; they are now null`);
       }
       out.set(column, { [column]: values });

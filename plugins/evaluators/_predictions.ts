@@ -1,5 +1,5 @@
 import type { ColumnTable } from 'arquero';
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 
 /**
  * Reads a column as an array, or fails with a message naming the column and what was found: the
@@ -9,7 +9,7 @@ import { NonRetryableError } from '../../core/index.ts';
  */
 export function column(table: ColumnTable, name: string, where: string): unknown[] {
   if (!table.columnNames().includes(name)) {
-    throw new NonRetryableError(
+    throw new DataError(
       `${where}: the table has no column '${name}' (columns: ${table.columnNames().join(', ') || 'none'}); ` +
         `a predictions table needs 'predicted', 'actual' and, for classifiers, 'prob_<class>' columns`,
     );
@@ -27,7 +27,7 @@ export function numericColumn(table: ColumnTable, name: string, where: string): 
   const values = column(table, name, where).map((v) => (typeof v === 'number' || typeof v === 'bigint' ? Number(v) : Number.NaN));
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
-    throw new NonRetryableError(`${where}: column '${name}' row ${bad} is not a finite number (${String(column(table, name, where)[bad])})`);
+    throw new DataError(`${where}: column '${name}' row ${bad} is not a finite number (${String(column(table, name, where)[bad])})`);
   }
   return values;
 }

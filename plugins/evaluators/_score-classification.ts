@@ -1,5 +1,5 @@
 import type { ColumnTable } from 'arquero';
-import { NonRetryableError, type MetricValues } from '../../core/index.ts';
+import { DataError, type MetricValues } from '../../core/index.ts';
 import type { ProblemSpec } from '../kinds.ts';
 import { accuracy, balancedAccuracy, confusionMatrix, logLoss, macroScores } from './_classification.ts';
 import { column, finiteOnly, label } from './_predictions.ts';
@@ -103,7 +103,7 @@ function readProbabilities(table: ColumnTable, classes: string[]): Probabilities
   if (present.length === 0) return undefined;
   if (present.length < classes.length) {
     const missing = classes.filter((c) => !present.includes(c)).map((c) => `prob_${c}`);
-    throw new NonRetryableError(`${WHERE}: probability columns are incomplete: missing ${missing.join(', ')}`);
+    throw new DataError(`${WHERE}: probability columns are incomplete: missing ${missing.join(', ')}`);
   }
   const cols = classes.map((c) => Array.from(table.array(`prob_${c}`) as ArrayLike<unknown>, Number));
   return Array.from({ length: table.numRows() }, (_, i) => Object.fromEntries(classes.map((c, k) => [c, cols[k]![i]!])));

@@ -1,4 +1,4 @@
-import { defineTask, Json, Metrics, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, Json, Metrics, DataError, Table, Type } from '../../core/index.ts';
 import { Problem } from '../kinds.ts';
 import { scoreClassification } from './_score-classification.ts';
 
@@ -19,7 +19,7 @@ export const classification = defineTask({
   outputs: { metrics: Metrics, details: Json },
   run({ predictions, train, problem }) {
     if (problem.task === 'regression') {
-      throw new NonRetryableError(`evaluators/classification: the problem is a regression; use evaluators/regression or evaluators/evaluate`);
+      throw new DataError(`evaluators/classification: the problem is a regression; use evaluators/regression or evaluators/evaluate`);
     }
     return scoreClassification(predictions, train, problem);
   },

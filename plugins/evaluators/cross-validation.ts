@@ -1,4 +1,4 @@
-import { defineTask, Json, many, Metrics, NonRetryableError, Type, type MetricValues } from '../../core/index.ts';
+import { defineTask, Json, many, Metrics, DataError, Type, type MetricValues } from '../../core/index.ts';
 
 /** Summary of one metric across folds. */
 export interface FoldSummary {
@@ -40,7 +40,7 @@ export const crossValidation = defineTask({
   inputs: { folds: many(Metrics) },
   outputs: { cv: Json },
   run({ folds }) {
-    if (folds.length === 0) throw new NonRetryableError('evaluators/cross-validation: no folds were wired into `folds`');
+    if (folds.length === 0) throw new DataError('evaluators/cross-validation: no folds were wired into `folds`');
     return { cv: { ...summariseFolds(folds), folds: folds.length } };
   },
 });

@@ -1,4 +1,4 @@
-import { defineTask, Json, Metrics, NonRetryableError, Type, type MetricValues } from '../../core/index.ts';
+import { defineTask, Json, Metrics, DataError, Type, type MetricValues } from '../../core/index.ts';
 
 /**
  * The means of a cross-validation summary (evaluators/cross-validation's `cv`) as Metrics, so a
@@ -20,7 +20,7 @@ export const cvMetrics = defineTask({
       if (typeof mean === 'number') metrics[name] = mean;
     }
     if (Object.keys(metrics).length === 0) {
-      throw new NonRetryableError('evaluators/cv-metrics: the cross-validation summary holds no metric with a mean; wire evaluators/cross-validation\'s cv output here');
+      throw new DataError('evaluators/cv-metrics: the cross-validation summary holds no metric with a mean; wire evaluators/cross-validation\'s cv output here');
     }
     return { metrics };
   },

@@ -1,4 +1,4 @@
-import { defineTask, Json, Metrics, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, Json, Metrics, DataError, Table, Type } from '../../core/index.ts';
 import { Problem } from '../kinds.ts';
 import { scoreRegression } from './_score-regression.ts';
 
@@ -17,7 +17,7 @@ export const regression = defineTask({
   outputs: { metrics: Metrics, details: Json },
   run({ predictions, train, problem }, _params, ctx) {
     if (problem.task !== 'regression') {
-      throw new NonRetryableError(`evaluators/regression: the problem is '${problem.task}' classification; use evaluators/classification or evaluators/evaluate`);
+      throw new DataError(`evaluators/regression: the problem is '${problem.task}' classification; use evaluators/classification or evaluators/evaluate`);
     }
     const out = scoreRegression(predictions, train, problem);
     const skipped = out.details.mapeSkippedZeroActuals as number;

@@ -1,4 +1,4 @@
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import type { ModelSpec } from '../kinds.ts';
 
 const encoder = new TextEncoder();
@@ -37,13 +37,13 @@ export function modelFiles(model: ModelSpec): Record<string, Uint8Array> {
  */
 export function readModelFiles(files: Record<string, Uint8Array | undefined>): ModelSpec {
   const raw = files['model.json'];
-  if (!raw) throw new NonRetryableError('bundle: model.json is missing');
+  if (!raw) throw new DataError('bundle: model.json is missing');
   const json = JSON.parse(decoder.decode(raw)) as Record<string, any>;
   if (json.format !== 'layers-model') return json as ModelSpec;
   const meta = json.userDefinedMetadata?.mlcycle as ModelMeta | undefined;
-  if (!meta) throw new NonRetryableError('bundle: model.json is a TensorFlow.js model without mlcycle metadata (userDefinedMetadata.mlcycle)');
+  if (!meta) throw new DataError('bundle: model.json is a TensorFlow.js model without mlcycle metadata (userDefinedMetadata.mlcycle)');
   const weights = files['weights.bin'];
-  if (!weights) throw new NonRetryableError('bundle: weights.bin is missing');
+  if (!weights) throw new DataError('bundle: weights.bin is missing');
   return {
     ...meta,
     tfjs: { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest?.[0]?.weights ?? [], weightData: weights },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, mkdir, readFile, rename, rm, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import { BUNDLE_FORMAT } from './_manifest.ts';
 
 /**
@@ -38,7 +38,7 @@ async function assertReplaceable(out: string): Promise<void> {
   const info = await stat(out).catch(() => undefined);
   if (!info) return;
   const refuse = (why: string): never => {
-    throw new NonRetryableError(`exporters/bundle: will not replace '${out}': ${why}. Choose another params.out or remove it.`);
+    throw new DataError(`exporters/bundle: will not replace '${out}': ${why}. Choose another params.out or remove it.`);
   };
   if (!info.isDirectory()) refuse('it is a file');
   if ((await readdir(out)).length === 0) return;

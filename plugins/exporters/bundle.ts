@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { defineTask, Json, Metrics, NonRetryableError, Type } from '../../core/index.ts';
+import { defineTask, Json, Metrics, DataError, Type } from '../../core/index.ts';
 import { DataSchema, Model, Problem, Transform } from '../kinds.ts';
 import { bundleFiles } from './_bundle-files.ts';
 import { sha256 } from './_digest.ts';
@@ -33,7 +33,7 @@ export const bundle = defineTask({
   },
   async run({ model, transform, problem, schema, metrics }, { out, name }, ctx) {
     if (model.target !== problem.target) {
-      throw new NonRetryableError(`exporters/bundle: the model predicts '${model.target}' but the problem's target is '${problem.target}'`);
+      throw new DataError(`exporters/bundle: the model predicts '${model.target}' but the problem's target is '${problem.target}'`);
     }
     const dir = path.resolve(out);
     const { files } = bundleFiles({ name, model, transform, problem, schema, metrics, run: ctx.run });

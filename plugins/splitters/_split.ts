@@ -1,4 +1,4 @@
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import type { FoldsSpec, ProblemSpec } from '../kinds.ts';
 import { categoryKey, isMissing, pickRows, requireColumns, type DataTable } from '../transformers/_table.ts';
 
@@ -18,7 +18,7 @@ export function takeRows(table: DataTable, indices: readonly number[]): DataTabl
  * holdoutSize(344, 0.2, 'splitters/train-test') // 69
  */
 export function holdoutSize(rows: number, fraction: number, where: string): number {
-  if (rows < 2) throw new NonRetryableError(`${where}: the table has ${rows} row(s); a split needs at least 2`);
+  if (rows < 2) throw new DataError(`${where}: the table has ${rows} row(s); a split needs at least 2`);
   return Math.min(rows - 1, Math.max(1, Math.ceil(rows * fraction)));
 }
 
@@ -30,7 +30,7 @@ export function holdoutSize(rows: number, fraction: number, where: string): numb
  */
 export function classRows(table: DataTable, problem: ProblemSpec, where: string): Map<string, number[]> {
   if (problem.task === 'regression') {
-    throw new NonRetryableError(
+    throw new DataError(
       `${where}: the problem is regression, and a continuous target '${problem.target}' has no classes to stratify; ` +
         `use the unstratified splitter`,
     );

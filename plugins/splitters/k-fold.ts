@@ -1,4 +1,4 @@
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Folds } from '../kinds.ts';
 import { mulberry32, permutation, SEED_DESCRIPTION } from './_random.ts';
 import { toFolds } from './_split.ts';
@@ -22,7 +22,7 @@ export const kFold = defineTask({
   outputs: { folds: Folds },
   run: ({ table }, { k, shuffle, seed }) => {
     const rows = table.numRows();
-    if (k > rows) throw new NonRetryableError(`splitters/k-fold: params.k is ${k} but the table has only ${rows} row(s); use k <= ${rows}`);
+    if (k > rows) throw new DataError(`splitters/k-fold: params.k is ${k} but the table has only ${rows} row(s); use k <= ${rows}`);
     const order = shuffle ? permutation(rows, mulberry32(seed)) : Array.from({ length: rows }, (_, i) => i);
     const base = Math.floor(rows / k);
     const tests: number[][] = [];

@@ -1,4 +1,4 @@
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Folds } from '../kinds.ts';
 import { takeRows } from './_split.ts';
 
@@ -19,14 +19,14 @@ export const selectFold = defineTask({
   run: ({ table, folds }, { fold }) => {
     const where = 'splitters/select-fold';
     if (folds.rows !== table.numRows()) {
-      throw new NonRetryableError(
+      throw new DataError(
         `${where}: the folds were made for ${folds.rows} rows but the table has ${table.numRows()}; ` +
           `wire the same table into the k-fold task and into select-fold`,
       );
     }
     const chosen = folds.folds[fold];
     if (!chosen) {
-      throw new NonRetryableError(`${where}: params.fold is ${fold} but there are ${folds.folds.length} folds (0..${folds.folds.length - 1})`);
+      throw new DataError(`${where}: params.fold is ${fold} but there are ${folds.folds.length} folds (0..${folds.folds.length - 1})`);
     }
     return { train: takeRows(table, chosen.train), test: takeRows(table, chosen.test) };
   },

@@ -1,4 +1,4 @@
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Folds, Problem } from '../kinds.ts';
 import { mulberry32, shuffled, SEED_DESCRIPTION } from './_random.ts';
 import { classRows, toFolds } from './_split.ts';
@@ -25,7 +25,7 @@ export const stratifiedKFold = defineTask({
     const groups = classRows(table, problem, where);
     for (const [label, rows] of groups) {
       if (rows.length < k) {
-        throw new NonRetryableError(
+        throw new DataError(
           `${where}: class '${label}' of '${problem.target}' has ${rows.length} row(s), fewer than k = ${k}, so some fold ` +
             `would have none; lower k to ${rows.length} or merge rare classes`,
         );

@@ -1,4 +1,4 @@
-import { defineTask, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { isMissing, pickRows, requireColumns } from '../transformers/_table.ts';
 import { holdoutSize } from './_split.ts';
 
@@ -24,11 +24,11 @@ export const timeSplit = defineTask({
     const values = Array.from(table.array(column) as ArrayLike<unknown>, (v) => (v instanceof Date ? v.getTime() : v));
     const missing = values.filter(isMissing).length;
     if (missing) {
-      throw new NonRetryableError(`${where}: column '${column}' has ${missing} missing value(s), which have no place in time; drop them first with cleaners/drop-missing`);
+      throw new DataError(`${where}: column '${column}' has ${missing} missing value(s), which have no place in time; drop them first with cleaners/drop-missing`);
     }
     const kinds = new Set(values.map((v) => typeof v));
     if (kinds.size > 1 || !(kinds.has('number') || kinds.has('string') || kinds.has('bigint'))) {
-      throw new NonRetryableError(`${where}: column '${column}' must hold only numbers, dates or date strings, found ${[...kinds].join(' and ')}`);
+      throw new DataError(`${where}: column '${column}' must hold only numbers, dates or date strings, found ${[...kinds].join(' and ')}`);
     }
     const order = values.map((_, i) => i).sort((a, b) => {
       const x = values[a] as number | string;

@@ -1,4 +1,4 @@
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import type { TransformSpec } from '../kinds.ts';
 import { applyStep, fitDrop, fitImpute, fitMinMax, fitOneHot, fitOrdinal, fitStandardize, type Step } from './_steps.ts';
 import { columnKind, columnValues, isMissing, requireColumns, type DataTable } from './_table.ts';
@@ -58,7 +58,7 @@ export function fitAutoPreprocess(train: DataTable, opts: AutoOptions): { spec: 
   const where = 'transformers/auto-preprocess';
   requireColumns(train, [opts.target, ...opts.drop], where);
   if (opts.drop.includes(opts.target)) {
-    throw new NonRetryableError(`${where}: params.drop includes the target '${opts.target}'; the target is kept untouched. Remove it from drop`);
+    throw new DataError(`${where}: params.drop includes the target '${opts.target}'; the target is kept untouched. Remove it from drop`);
   }
   const reasons: Record<string, string> = Object.fromEntries(opts.drop.map((c) => [c, 'listed in params.drop']));
   const numeric: string[] = [];

@@ -1,4 +1,4 @@
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import { numericValues, replaceColumns, requireColumns, type DataTable } from './_table.ts';
 import { mean, present, quantile, std } from './_stats.ts';
 
@@ -37,7 +37,7 @@ export function fitClip(table: DataTable, opts: ClipOptions): ClipStep {
     columns: opts.columns.map((column) => {
       const xs = present(numericValues(table, column, 'clip'));
       if (xs.length === 0) {
-        throw new NonRetryableError(`clip: column '${column}' has no values in the training rows; impute or drop it first`);
+        throw new DataError(`clip: column '${column}' has no values in the training rows; impute or drop it first`);
       }
       if (opts.method === 'iqr') {
         const q1 = quantile(xs, 0.25);

@@ -1,4 +1,4 @@
-import { NonRetryableError, Type } from '../../core/index.ts';
+import { DataError, Type } from '../../core/index.ts';
 import { columnKind, columnValues, requireColumns, type ColumnKind, type DataTable } from './_table.ts';
 
 /**
@@ -41,14 +41,14 @@ export function selectColumns(table: DataTable, opts: SelectOptions): string[] {
   requireColumns(table, opts.columns, opts.where);
   for (const name of opts.columns) {
     if (name === opts.target) {
-      throw new NonRetryableError(
+      throw new DataError(
         `${opts.where}: params.columns includes '${name}', the problem's target; the target is never transformed. Remove it from columns`,
       );
     }
     const kind = kindOf(name);
     const allowed = opts.explicitAccept ?? opts.accept;
     if (!allowed.includes(kind)) {
-      throw new NonRetryableError(
+      throw new DataError(
         `${opts.where}: column '${name}' is ${kind}, but this step needs ${allowed.join(' or ')} columns; ` +
           `remove it from params.columns${kind === 'categorical' ? ' or cast it with cleaners/cast-types' : ''}`,
       );

@@ -1,4 +1,4 @@
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import { categoryKey, columnValues, isMissing, replaceColumns, requireColumns, type DataTable } from './_table.ts';
 import { compareValues } from './_stats.ts';
 
@@ -29,7 +29,7 @@ function learnCategories(table: DataTable, column: string, where: string): strin
   const distinct = new Map<string, unknown>();
   for (const v of columnValues(table, column)) if (!isMissing(v)) distinct.set(categoryKey(v), v);
   if (distinct.size === 0) {
-    throw new NonRetryableError(`${where}: column '${column}' has no values in the training rows; impute or drop it first`);
+    throw new DataError(`${where}: column '${column}' has no values in the training rows; impute or drop it first`);
   }
   return [...distinct.entries()].sort((a, b) => compareValues(a[1], b[1])).map(([key]) => key);
 }
@@ -49,7 +49,7 @@ export function fitOneHot(table: DataTable, opts: { columns: string[] }): OneHot
     const outputs = categories.map((c) => oneHotName(column, c));
     for (const name of outputs) {
       if (taken.has(name)) {
-        throw new NonRetryableError(`onehot: encoding column '${column}' would create '${name}', which already exists; rename one of them`);
+        throw new DataError(`onehot: encoding column '${column}' would create '${name}', which already exists; rename one of them`);
       }
       taken.add(name);
     }

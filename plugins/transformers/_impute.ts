@@ -1,4 +1,4 @@
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import { columnKind, columnValues, isMissing, replaceColumns, requireColumns, type DataTable } from './_table.ts';
 import { mean, median, mostFrequent } from './_stats.ts';
 
@@ -41,22 +41,22 @@ function fillValueFor(values: unknown[], column: string, method: ImputeMethod, f
   if (method === 'constant') {
     const value = fill ?? (kind === 'numeric' ? 0 : 'missing');
     if (kind === 'numeric' && typeof value !== 'number') {
-      throw new NonRetryableError(`impute: column '${column}' is numeric; fillValue must be a number, got ${JSON.stringify(value)}`);
+      throw new DataError(`impute: column '${column}' is numeric; fillValue must be a number, got ${JSON.stringify(value)}`);
     }
     if (kind === 'categorical' && typeof value === 'number') {
-      throw new NonRetryableError(`impute: column '${column}' is categorical; fillValue must be a string or boolean, got ${value}`);
+      throw new DataError(`impute: column '${column}' is categorical; fillValue must be a string or boolean, got ${value}`);
     }
     return value;
   }
   if (present.length === 0) {
-    throw new NonRetryableError(
+    throw new DataError(
       `impute: column '${column}' has no values in the training rows, so '${method}' has nothing to learn from; ` +
         `drop it (cleaners/drop-columns) or use method 'constant'`,
     );
   }
   if (method === 'most_frequent') return mostFrequent(present);
   if (kind !== 'numeric') {
-    throw new NonRetryableError(
+    throw new DataError(
       `impute: column '${column}' is ${kind}; '${method}' needs numbers. Use 'most_frequent' or 'constant' for it`,
     );
   }

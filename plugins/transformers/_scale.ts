@@ -1,4 +1,4 @@
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 import { numericValues, replaceColumns, requireColumns, type DataTable } from './_table.ts';
 import { mean, present, std } from './_stats.ts';
 
@@ -11,7 +11,7 @@ export type MinMaxStep = { type: 'minmax'; columns: Array<{ column: string; min:
 function trainValues(table: DataTable, column: string, where: string): number[] {
   const xs = present(numericValues(table, column, where));
   if (xs.length === 0) {
-    throw new NonRetryableError(`${where}: column '${column}' has no values in the training rows; impute or drop it first`);
+    throw new DataError(`${where}: column '${column}' has no values in the training rows; impute or drop it first`);
   }
   return xs;
 }

@@ -1,5 +1,5 @@
 import { table as makeTable, type ColumnTable } from 'arquero';
-import { NonRetryableError } from '../../core/index.ts';
+import { DataError } from '../../core/index.ts';
 
 /** The arquero table type that Table artifacts hold. */
 export type DataTable = ColumnTable;
@@ -57,7 +57,7 @@ export function categoryKey(value: unknown): string {
 }
 
 /**
- * Throws a NonRetryableError when a column is absent, listing the table's columns.
+ * Throws a DataError when a column is absent, listing the table's columns.
  * @example
  * requireColumns(table, ['Sex'], 'transformers/apply (onehot)');
  */
@@ -65,7 +65,7 @@ export function requireColumns(table: DataTable, names: readonly string[], where
   const present = new Set(table.columnNames());
   const missing = names.filter((n) => !present.has(n));
   if (missing.length) {
-    throw new NonRetryableError(
+    throw new DataError(
       `${where}: no column ${missing.map((m) => `'${m}'`).join(', ')}; the table has ${listColumns(table)}`,
     );
   }
@@ -90,7 +90,7 @@ export function numericValues(table: DataTable, name: string, where: string): Ar
   return columnValues(table, name).map((v, row) => {
     if (isMissing(v)) return null;
     if (typeof v === 'number') return v;
-    throw new NonRetryableError(
+    throw new DataError(
       `${where}: column '${name}' must be numeric, found ${JSON.stringify(v)} at row ${row}; ` +
         `cast it with cleaners/cast-types or leave it out of 'columns'`,
     );

@@ -1,4 +1,4 @@
-import { defineTask, many, NonRetryableError, Table, Type } from '../../core/index.ts';
+import { defineTask, many, DataError, Table, Type } from '../../core/index.ts';
 
 /**
  * Stacks tables with the same columns into one, in wiring order: for example the out-of-fold
@@ -13,12 +13,12 @@ export const concatRows = defineTask({
   inputs: { tables: many(Table) },
   outputs: { table: Table },
   run({ tables }) {
-    if (tables.length === 0) throw new NonRetryableError('transformers/concat-rows: no table was wired into tables');
+    if (tables.length === 0) throw new DataError('transformers/concat-rows: no table was wired into tables');
     const columns = tables[0].columnNames();
     tables.forEach((t, i) => {
       const names = t.columnNames();
       if (names.length !== columns.length || names.some((n, j) => n !== columns[j])) {
-        throw new NonRetryableError(
+        throw new DataError(
           `transformers/concat-rows: table ${i} has columns [${names.join(', ')}] but table 0 has [${columns.join(', ')}]; ` +
             'only tables with the same columns in the same order can be stacked',
         );
