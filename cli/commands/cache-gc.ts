@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { printJson } from '../options.ts';
 import { withWorkspace } from '../workspace.ts';
@@ -9,13 +9,22 @@ export function registerCacheGc(cache: Command, ctx: CliContext): void {
     .command('gc')
     .description('delete artifacts that no run and no cache entry refers to')
     .option('--dry-run', 'only say what would be deleted')
+    .option('--grace <minutes>', 'keep unreferenced artifacts younger than this: a run in another process may not have recorded them yet', nonNegative, 10)
     .option('--json', 'print the result as one JSON object on stdout')
-    .action(async (flags: { dryRun?: boolean; json?: boolean }, command: Command) => {
-      const result = await withWorkspace(command, ctx, (ws, core) => core.gcCache(ws, { dryRun: Boolean(flags.dryRun) }));
+    .action(async (flags: { dryRun?: boolean; json?: boolean; grace: number }, command: Command) => {
+      const graceMs = flags.grace * 60_000;
+      const result = await withWorkspace(command, ctx, (ws, core) => core.gcCache(ws, { dryRun: Boolean(flags.dryRun), graceMs }));
       if (flags.json) return printJson(ctx, { dryRun: Boolean(flags.dryRun), ...result });
       const verb = flags.dryRun ? 'would remove' : 'removed';
-      ctx.stderr.write(`${verb} ${result.removed.length} unreferenced artifacts (${formatBytes(result.freedBytes)}); kept ${result.kept}\n`);
+      const young = result.recent ? `; kept ${result.recent} unreferenced but younger than ${flags.grace} min (--grace 0 removes them)` : '';
+      ctx.stderr.write(`${verb} ${result.removed.length} unreferenced artifacts (${formatBytes(result.freedBytes)}); kept ${result.kept}${young}\n`);
     });
+}
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected minutes >= 0, got '${value}'`);
+  return n;
 }
 
 function formatBytes(n: number): string {

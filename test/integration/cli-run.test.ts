@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, newHome, parseJsonStdout, runCli, storeExists, tempDir } from './cli-harness.ts';
 
@@ -108,6 +109,25 @@ describe('mlcycle run: failure, resume, retries', () => {
 });
 
 describe('mlcycle cache', () => {
+  it('gc spares a young unreferenced blob unless --grace 0, and never a referenced one', async () => {
+    const home = newHome();
+    expect((await runCli(['run', fixture('diamond.ts'), '--home', home])).code).toBe(0);
+    const bytes = Buffer.from('an artifact no run refers to');
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    mkdirSync(join(home, 'objects', digest.slice(0, 2)), { recursive: true });
+    const stray = join(home, 'objects', digest.slice(0, 2), digest.slice(2));
+    writeFileSync(stray, bytes);
+    const kept = await runCli(['cache', 'gc', '--home', home]);
+    expect(kept.code).toBe(0);
+    expect(kept.stderr).toMatch(/removed 0 unreferenced artifacts .*kept 1 unreferenced but younger than 10 min/);
+    expect(existsSync(stray)).toBe(true);
+    const gone = parseJsonStdout(await runCli(['cache', 'gc', '--grace', '0', '--home', home, '--json']));
+    expect(gone.removed).toEqual([digest]);
+    expect(existsSync(stray)).toBe(false);
+    const again = await runCli(['run', fixture('diamond.ts'), '--home', home, '--json']);
+    expect(parseJsonStdout(again).nodes.every((n: any) => n.cached)).toBe(true);
+  });
+
   it('verify finds a corrupt blob (exit 1) and gc keeps referenced blobs', async () => {
     const home = newHome();
     expect((await runCli(['run', fixture('diamond.ts'), '--home', home])).code).toBe(0);
