@@ -44,7 +44,7 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
     param<S extends TSchema>(pname: string, schema: S, defaultValue: Static<S>): Static<S> {
       if (params.some((p) => p.name === pname)) throw new ValidationError(`${where}: param '${pname}' is declared twice`);
       const overridden = Object.prototype.hasOwnProperty.call(overrides, pname);
-      const raw = overridden ? overrides[pname] : defaultValue;
+      const raw = overridden ? asSchemaWants(schema, overrides[pname]) : defaultValue;
       const { value, errors: errs } = compileParams(schema)(raw);
       for (const e of errs) {
         // The validator words errors for task params ('params.x …'); a DAG param is one value.
@@ -153,6 +153,15 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
   const order = topologicalSort(graph);
   const dependants = new Map(order.map((id) => [id, graph.outNeighbors(id)]));
   return { name, cwd, file: options.file, params, nodes, order, dependants, results };
+}
+
+/**
+ * `--param` values arrive parsed as JSON when they parse, so `target=2019` is a number; a param whose
+ * schema is a string wants the text back (a column named 2019), not a type error.
+ */
+function asSchemaWants(schema: TSchema, value: unknown): unknown {
+  const wantsString = (schema as { type?: unknown }).type === 'string';
+  return wantsString && (typeof value === 'number' || typeof value === 'boolean') ? String(value) : value;
 }
 
 function describeCycle(graph: DirectedGraph): string {

@@ -47,4 +47,11 @@ describe('dag build', () => {
     });
     expect(() => cyc.build()).toThrow(/cycle \((x → y|y → x)\)/);
   });
+
+  it('gives a string param the text of a --param value that parsed as a number', () => {
+    let seen: unknown;
+    dag('coerce2', (b) => { seen = b.param('target', Type.String(), 'y'); }).build({ params: { target: 2019 } });
+    expect(seen).toBe('2019');
+    expect(() => dag('strict', (b) => { b.param('n', Type.Number(), 1); }).build({ params: { n: 'abc' } })).toThrow(/n must be number, got "abc"/);
+  });
 });
