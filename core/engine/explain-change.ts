@@ -46,7 +46,9 @@ export function explainChange(
     const base = dirname(fileURLToPath(opts.moduleUrl));
     const changed = union(previous.codeFiles, current.codeFiles).filter((f) => previous.codeFiles[f] !== current.codeFiles[f]);
     const names = changed.map((f) => (f.startsWith('package:') ? `${f.slice(8)}@${current.codeFiles[f] ?? 'removed'}` : displayPath(resolve(base, f), opts.cwd)));
-    reasons.push(names.length ? `code changed: ${names.join(', ')}` : 'code changed');
+    // A few names say where to look; a long list (a shared helper edited) would drown the plan.
+    const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+    reasons.push(names.length ? `code changed: ${shown}` : 'code changed');
   }
   if (a.seed !== b.seed) reasons.push(`seed changed (${a.seed} → ${b.seed})`);
   return reasons;
