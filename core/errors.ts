@@ -69,7 +69,11 @@ export class IntegrityError extends MlcycleError {
 /** Error codes that mean "the user's input is invalid" (exit code 2), not "the run broke". */
 export const INPUT_ERROR_CODES: readonly string[] = ['VALIDATION', 'DATA', 'DAG_LOAD'];
 
-/** True when the scheduler may retry after `err` (unknown errors are transient by default). */
+/**
+ * True when the scheduler may retry after `err` (unknown errors are transient by default).
+ * @example
+ * isRetryable(new DataError('bad row')); // false
+ */
 export function isRetryable(err: unknown): boolean {
   if (err && typeof err === 'object' && 'retryable' in err) return (err as { retryable: unknown }).retryable !== false;
   return true;
@@ -84,6 +88,11 @@ export interface ErrorInfo {
   stack?: string;
 }
 
+/**
+ * A plain, serialisable view of any thrown value (events, workers, the store).
+ * @example
+ * toErrorInfo(new TimeoutError('slow')).code; // 'TIMEOUT'
+ */
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;

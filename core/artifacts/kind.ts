@@ -21,7 +21,11 @@ export type ValueOf<K> = K extends ArtifactKind<string, infer T> ? T : never;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Canonical JSON: sorted keys, so equal values give equal bytes and equal digests. */
+/**
+ * Canonical JSON: sorted keys, so equal values give equal bytes and equal digests.
+ * @example
+ * canonicalJson({ b: 1, a: 2 }); // '{"a":2,"b":1}'
+ */
 export function canonicalJson(value: unknown): string {
   const text = stringify(value);
   if (text === undefined) throw new TypeError('canonicalJson: value is not serialisable to JSON');
@@ -57,7 +61,11 @@ function register<K extends AnyKind>(kind: K): K {
   return kind;
 }
 
-/** The kind registered under `name` (every kind made by jsonKind/defineKind registers itself). */
+/**
+ * The kind registered under `name` (every kind made by jsonKind/defineKind registers itself).
+ * @example
+ * kindByName('Metrics')!.decode(bytes);
+ */
 export function kindByName(name: string): AnyKind | undefined {
   return kinds.get(name);
 }
@@ -78,6 +86,11 @@ export function many<K extends AnyKind>(item: K): ManyKind<K> {
   return { name: item.name, many: true, item };
 }
 
+/**
+ * Whether a port takes a list (`many(kind)`).
+ * @example
+ * isMany(many(Metrics)); // true
+ */
 export function isMany(kind: AnyKind | ManyKind): kind is ManyKind {
   return (kind as ManyKind).many === true;
 }

@@ -14,7 +14,11 @@ export interface Workspace {
   close(): void;
 }
 
-/** `--home`, else `MLCYCLE_HOME`, else `.mlcycle` in the working directory. */
+/**
+ * `--home`, else `MLCYCLE_HOME`, else `.mlcycle` in the working directory.
+ * @example
+ * resolveHome(); // '/work/project/.mlcycle'
+ */
 export function resolveHome(home?: string): string {
   return resolve(home ?? process.env.MLCYCLE_HOME ?? join(process.cwd(), '.mlcycle'));
 }

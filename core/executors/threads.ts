@@ -25,7 +25,11 @@ function sharedPool(threads: number): Piscina {
   return pool;
 }
 
-/** Stops every shared worker pool (tests, or a long-lived host shutting down). */
+/**
+ * Stops every shared worker pool (tests, or a long-lived host shutting down).
+ * @example
+ * afterAll(() => closeWorkerPools());
+ */
 export async function closeWorkerPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
