@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { catchError, defer, from, map, mergeMap, Observable, of, retry, throwError, timeout, timer } from 'rxjs';
+import { flattenMetrics } from '../artifacts/flatten-metrics.ts';
 import { kindByName } from '../artifacts/kind.ts';
 import type { BuiltDag, DagNode, NodeInput } from '../dag/types.ts';
 import { CancelledError, TimeoutError, isRetryable, toErrorInfo } from '../errors.ts';
@@ -202,12 +203,7 @@ function flatInputs(inputs: Record<string, InputArtifact | InputArtifact[]>): Re
 }
 
 function metricsOfOutputs(c: NodeRunnerContext, outputs: Record<string, OutputDigest>): Record<string, number> | undefined {
+  const metricsKind = kindByName('Metrics')!;
   const ports = Object.entries(outputs).filter(([, o]) => o.kind === 'Metrics');
-  if (!ports.length) return undefined;
-  const out: Record<string, number> = {};
-  for (const [port, o] of ports) {
-    const values = kindByName('Metrics')!.decode(c.ws.blobs.read(o.digest)) as Record<string, number>;
-    for (const [name, v] of Object.entries(values)) if (typeof v === 'number') out[ports.length > 1 ? `${port}.${name}` : name] = v;
-  }
-  return out;
+  return flattenMetrics(Object.fromEntries(ports.map(([port, o]) => [port, metricsKind.decode(c.ws.blobs.read(o.digest)) as Record<string, unknown>])));
 }

@@ -1,5 +1,4 @@
 import type { BuiltDag } from '../dag/types.ts';
-import type { RunEvent } from '../scheduler/events.ts';
 import type { NodeSummary, RunSummary } from './types.ts';
 import type { NodeState } from './node-runner.ts';
 import { readArtifact, type Workspace } from './workspace.ts';
@@ -55,5 +54,3 @@ export function summarize(args: {
 export function finishedError(summary: RunSummary): string | undefined {
   return summary.failure?.split('\n')[0];
 }
-
-export type { RunEvent };

@@ -62,5 +62,3 @@ export interface PlanEntry {
   /** Why stale or new: `param lr changed (0.01 → 0.1)`, `input table changed`, `code changed: plugins/x.ts`. */
   reasons: string[];
 }
-
-export type { BuiltDag };

@@ -1,5 +1,6 @@
 import { isMany, type AnyKind, type ManyKind } from '../artifacts/kind.ts';
 import type { BlobStore } from '../artifacts/blob-store.ts';
+import { flattenMetrics } from '../artifacts/flatten-metrics.ts';
 import { CancelledError, NonRetryableError } from '../errors.ts';
 import type { OutputDigest } from '../scheduler/events.ts';
 import type { AnyTask, TaskContext } from '../task/types.ts';
@@ -58,18 +59,6 @@ export async function executeTask(task: AnyTask, req: ExecRequest, blobs: BlobSt
     const { digest, bytes: size } = blobs.write(bytes);
     outputs[port] = { digest, kind, bytes: size };
   }
-  return { outputs, metrics: metricsOf(task, produced!) };
-}
-
-/** Final metric values of a node's Metrics outputs (prefixed by port when there are several). */
-function metricsOf(task: AnyTask, produced: Record<string, unknown>): Record<string, number> | undefined {
-  const ports = Object.keys(task.outputs).filter((p) => (task.outputs[p] as AnyKind).name === 'Metrics');
-  if (ports.length === 0) return undefined;
-  const out: Record<string, number> = {};
-  for (const port of ports) {
-    for (const [name, value] of Object.entries(produced[port] as Record<string, unknown>)) {
-      if (typeof value === 'number') out[ports.length > 1 ? `${port}.${name}` : name] = value;
-    }
-  }
-  return out;
+  const metricPorts = declared.filter((p) => (task.outputs[p] as AnyKind).name === 'Metrics');
+  return { outputs, metrics: flattenMetrics(Object.fromEntries(metricPorts.map((p) => [p, produced![p] as Record<string, unknown>]))) };
 }
