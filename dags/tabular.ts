@@ -8,10 +8,7 @@
  * The fold count changes the DAG's shape: one branch of nodes per fold.
  */
 import path from 'node:path';
-import {
-  dag, defineTask, Json, Metrics, NonRetryableError, Table, Type, ValidationError,
-  type DagBuilder, type MetricValues, type OutputRef,
-} from '../core/index.ts';
+import { dag, Type, ValidationError, type DagBuilder, type OutputRef } from '../core/index.ts';
 import { algorithmNames, algorithmTask, type AlgorithmName } from '../plugins/algorithms/_registry.ts';
 import { predict } from '../plugins/algorithms/predict.ts';
 import { dropMissingTarget } from '../plugins/cleaners/drop-missing-target.ts';
@@ -20,7 +17,6 @@ import { cvMetrics } from '../plugins/evaluators/cv-metrics.ts';
 import { evaluate } from '../plugins/evaluators/evaluate.ts';
 import { report } from '../plugins/evaluators/report.ts';
 import { bundle } from '../plugins/exporters/bundle.ts';
-import { Folds, Problem } from '../plugins/kinds.ts';
 import { arrowLoader } from '../plugins/loaders/arrow.ts';
 import { csvLoader } from '../plugins/loaders/csv.ts';
 import { jsonLoader } from '../plugins/loaders/json.ts';

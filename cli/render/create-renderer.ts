@@ -12,5 +12,5 @@ export function createRenderer(dag: BuiltDag, stream: NodeJS.WritableStream): Re
   const tty = stream as NodeJS.WriteStream;
   // A terminal that reports no width (some CI ptys) would make listr2 wrap every character.
   if (tty.isTTY && (tty.columns ?? 0) > 0 && !process.env.CI) return createLiveRenderer(dag, tty);
-  return createPlainRenderer(dag, stream, { debug });
+  return createPlainRenderer(stream, { debug });
 }

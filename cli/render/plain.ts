@@ -1,4 +1,4 @@
-import type { BuiltDag, RunEvent } from '../../core/index.ts';
+import type { RunEvent } from '../../core/index.ts';
 import { colorsFor, formatDuration, formatMetrics } from './format.ts';
 import type { Renderer } from './renderer.ts';
 
@@ -9,9 +9,8 @@ export const METRIC_INTERVAL_MS = 1000;
  * One line per event: for logs, CI and pipes, where redrawing a live view would garble the output.
  * Lines start with a symbol so they can be grepped: ✓ done, ↺ cached, ✗ failed, … retrying.
  */
-export function createPlainRenderer(dag: BuiltDag, stream: NodeJS.WritableStream, options: { debug?: boolean } = {}): Renderer {
+export function createPlainRenderer(stream: NodeJS.WritableStream, options: { debug?: boolean } = {}): Renderer {
   const c = colorsFor(stream);
-  const taskOf = (node: string) => dag.nodes.get(node)?.task.name ?? '?';
   const line = (text: string) => stream.write(`${text}\n`);
   // Per-step metrics (epochs) can come hundreds a second: print at most one line per node per
   // interval, and the last step held back when the node ends, so logs stay readable.

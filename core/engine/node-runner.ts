@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { catchError, defer, from, map, mergeMap, Observable, of, retry, throwError, timeout, timer } from 'rxjs';
 import { flattenMetrics } from '../artifacts/flatten-metrics.ts';
 import { kindByName } from '../artifacts/kind.ts';
-import type { BuiltDag, DagNode, NodeInput } from '../dag/types.ts';
+import type { BuiltDag, DagNode } from '../dag/types.ts';
 import { CancelledError, TimeoutError, isRetryable, toErrorInfo } from '../errors.ts';
 import type { ExecRequest, Executor, ExecResult, InputArtifact } from '../executors/types.ts';
 import { nodeKey } from '../plan/cache-key.ts';
@@ -11,6 +11,7 @@ import type { OutputDigest, RunEvent } from '../scheduler/events.ts';
 import type { NodeDone } from '../scheduler/schedule.ts';
 import type { Workspace } from './workspace.ts';
 import { externalEffectGone } from './external-effect.ts';
+import { nodeInputs } from './node-inputs.ts';
 import { resolveRetry, retryDelayMs } from './retry-policy.ts';
 
 /** What one node ended as, kept by the run for its summary and for its dependants' inputs. */
@@ -75,13 +76,7 @@ interface Prepared {
 }
 
 async function prepare(c: NodeRunnerContext, node: DagNode): Promise<Prepared> {
-  const inputOf = (ref: NodeInput): InputArtifact => {
-    const out = c.states.get(ref.node)!.outputs![ref.port];
-    return { digest: out.digest, kind: out.kind };
-  };
-  const inputs = Object.fromEntries(
-    Object.entries(node.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map(inputOf) : inputOf(ref)]),
-  );
+  const inputs = nodeInputs(node, (id) => c.states.get(id)!.outputs!);
   const seed = nodeSeed(c.seed, node.id);
   const { key, stored } = nodeKey(node, inputs, { cwd: c.dag.cwd, seed, codeCache: c.codeCache });
   const prep: Prepared = { node, cached: false, key, material: stored, inputs, seed };

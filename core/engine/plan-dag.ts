@@ -1,10 +1,10 @@
 import type { BuiltDag, NodeInput } from '../dag/types.ts';
-import type { InputArtifact } from '../executors/types.ts';
 import { codeDigest } from '../plan/code-digest.ts';
 import { nodeKey, prefixed } from '../plan/cache-key.ts';
 import type { OutputDigest } from '../scheduler/events.ts';
 import { explainChange, type StoredMaterial } from './explain-change.ts';
 import { externalEffectGone } from './external-effect.ts';
+import { nodeInputs } from './node-inputs.ts';
 import { nodeSeed } from './node-runner.ts';
 import type { PlanEntry } from './types.ts';
 import { openWorkspace } from './workspace.ts';
@@ -38,8 +38,7 @@ export function planDag(dag: BuiltDag, options: { home?: string; seed?: number }
         entries.push({ ...base, key: null, state: prevMaterial ? 'stale' : 'new', reasons });
         continue;
       }
-      const inputOf = (r: NodeInput): InputArtifact => ({ digest: known.get(r.node)![r.port].digest, kind: known.get(r.node)![r.port].kind });
-      const inputs = Object.fromEntries(Object.entries(node.inputs).map(([p, r]) => [p, Array.isArray(r) ? r.map(inputOf) : inputOf(r)]));
+      const inputs = nodeInputs(node, (id) => known.get(id)!);
       let key: string;
       let current;
       try {

@@ -1,5 +1,4 @@
 import type { Observable } from 'rxjs';
-import type { BuiltDag } from '../dag/types.ts';
 import type { NodeStatus, RunEvent, RunStatus } from '../scheduler/events.ts';
 
 export type ExecutorName = 'inprocess' | 'threads';
