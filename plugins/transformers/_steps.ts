@@ -1,4 +1,4 @@
-import { DataError } from '../../core/index.ts';
+import { NonRetryableError } from '../../core/index.ts';
 import type { TransformSpec } from '../kinds.ts';
 import { applyClip, fitClip, type ClipStep } from './_clip.ts';
 import { applyDrop, fitDrop, type DropStep } from './_drop.ts';
@@ -43,7 +43,7 @@ export const stepTypes = {
 export function applyStep(table: DataTable, step: TransformSpec['steps'][number]): DataTable {
   const type = stepTypes[step.type as keyof typeof stepTypes];
   if (!type) {
-    throw new DataError(
+    throw new NonRetryableError(
       `applyTransform: unknown step type '${step.type}'; known types are ${Object.keys(stepTypes).join(', ')}. ` +
         `Was the Transform made by a newer mlcycle?`,
     );
