@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { dag, Type, type OutputRef } from '../core/index.ts';
-import { algorithmNames, algorithmTask, type AlgorithmName } from '../plugins/algorithms/_registry.ts';
+import { algorithmNames, algorithmTask, type AlgorithmName } from '../plugins/algorithms/registry.ts';
 import { predict } from '../plugins/algorithms/predict.ts';
 import { dropColumns } from '../plugins/cleaners/drop-columns.ts';
 import { dropMissingTarget } from '../plugins/cleaners/drop-missing-target.ts';

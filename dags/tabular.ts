@@ -9,7 +9,9 @@
  */
 import path from 'node:path';
 import { dag, Type, ValidationError, type DagBuilder, type OutputRef } from '../core/index.ts';
-import { algorithmNames, algorithmTask, type AlgorithmName } from '../plugins/algorithms/_registry.ts';
+import { supportsMessage } from '../plugins/algorithms/define-algorithm.ts';
+import { declareHyperparameters } from '../plugins/algorithms/hyperparameters.ts';
+import { algorithmByName, algorithmNames, type AlgorithmName } from '../plugins/algorithms/registry.ts';
 import { predict } from '../plugins/algorithms/predict.ts';
 import { dropMissingTarget } from '../plugins/cleaners/drop-missing-target.ts';
 import { crossValidation } from '../plugins/evaluators/cross-validation.ts';
@@ -36,9 +38,6 @@ const LOADERS = {
   jsonl: ndjsonLoader, parquet: parquetLoader, arrow: arrowLoader, feather: arrowLoader, ipc: arrowLoader,
 } as const;
 
-const CLASSIFIERS_ONLY: AlgorithmName[] = ['logreg', 'bayes'];
-const REGRESSORS_ONLY: AlgorithmName[] = ['linear'];
-
 export default dag('tabular', (b) => {
   const data = b.param('data', Type.String({ description: 'CSV, TSV, JSON, NDJSON, Parquet or Arrow file (by extension), relative to the working folder.' }), '');
   const target = b.param('target', Type.String({ description: 'The column to predict.' }), '');
@@ -47,6 +46,7 @@ export default dag('tabular', (b) => {
   const folds = b.param('folds', Type.Integer({ minimum: 2, maximum: 50 }), 5);
   const seed = b.param('seed', Type.Integer(), 0);
   const out = b.param('out', Type.String(), '');
+  const hyperparameters = declareHyperparameters(b, algorithm);
 
   const problems = [
     !data && "param 'data' is required: the table file to learn from. Pass it as --param data=<file.csv>",
@@ -62,9 +62,9 @@ export default dag('tabular', (b) => {
 
   const file = path.resolve(b.cwd, data);
   const bundleDir = path.resolve(b.cwd, out || path.join('bundles', path.basename(data, path.extname(data))));
-  const train = algorithmTask(algorithm);
+  const train = algorithmByName(algorithm).task;
   // Only some algorithms take a seed (knn and bayes are deterministic; the tree uses it to break ties).
-  const algoParams = 'seed' in ((train.params as { properties?: object }).properties ?? {}) ? { seed } : {};
+  const algoParams = { ...hyperparameters, ...('seed' in ((train.params as { properties?: object }).properties ?? {}) ? { seed } : {}) };
 
   const { table: raw } = addLoader(b, loader!, file);
   const { problem } = b.add('define', defineProblem, { table: raw }, { target, task });
@@ -108,11 +108,9 @@ function addLoader(b: DagBuilder, loader: (typeof LOADERS)[keyof typeof LOADERS]
 
 /** Algorithm/task pairs known to be impossible before any data is read (only when task is not 'auto'). */
 function buildTimeMismatch(task: string, algorithm: AlgorithmName): string[] {
-  if (task === 'regression' && CLASSIFIERS_ONLY.includes(algorithm)) {
-    return [`param 'algorithm': '${algorithm}' is a classifier but task is 'regression'; use linear, forest, tree, knn or mlp`];
-  }
-  if ((task === 'binary' || task === 'multiclass') && REGRESSORS_ONLY.includes(algorithm)) {
-    return [`param 'algorithm': '${algorithm}' fits regression but task is '${task}'; use logreg, forest, tree, knn, bayes or mlp`];
-  }
-  return [];
+  if (task === 'auto') return [];
+  const why = supportsMessage(algorithmByName(algorithm), task as 'binary' | 'multiclass' | 'regression');
+  if (!why) return [];
+  const fitting = algorithmNames.filter((a) => !supportsMessage(algorithmByName(a), task as 'regression'));
+  return [`param 'algorithm': ${why}; use ${fitting.join(', ')}`];
 }

@@ -1,4 +1,5 @@
 import { defineKind, jsonKind, NonRetryableError } from '../core/index.ts';
+import { packJson, unpackJson } from './packed-json.ts';
 
 /** What the lifecycle is solving; every later task reads it. */
 export interface ProblemSpec {
@@ -69,7 +70,10 @@ export interface ModelSpec {
   classes?: string[];
   /** For tfjs models. */
   tfjs?: { modelTopology: unknown; weightSpecs: unknown[]; weightData: Uint8Array };
-  /** For ml.js models: the model's own `toJSON()`. */
+  /**
+   * For every other model: the algorithm's own fitted state, plain JSON whose typed arrays
+   * (coefficients, tree nodes, training rows) are stored as raw bytes.
+   */
   classical?: unknown;
   /** Training facts worth keeping (epochs run, backend, final loss). */
   info?: Record<string, unknown>;
@@ -77,34 +81,35 @@ export interface ModelSpec {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const MAGIC = 'MLCM1';
+const MAGIC = 'MLCM2';
+const LEGACY_MAGIC = 'MLCM1';
 
 /**
- * A model artifact: one file holding a JSON header (topology, weight specs, classical JSON) then the
- * raw weight bytes, so weights are not inflated by base64.
+ * A model artifact: one file holding the magic, a JSON header and one binary section with every
+ * typed array the model holds (weights, tree nodes, training rows) as raw bytes (packed-json.ts).
  */
 export const Model = defineKind<'Model', ModelSpec>('Model', {
   encode(model) {
-    const weights = model.tfjs?.weightData ?? new Uint8Array(0);
-    const header = encoder.encode(
-      JSON.stringify({ ...model, tfjs: model.tfjs ? { ...model.tfjs, weightData: weights.byteLength } : undefined }),
-    );
-    const out = new Uint8Array(MAGIC.length + 4 + header.byteLength + weights.byteLength);
+    const { json, binary } = packJson(model);
+    const header = encoder.encode(json);
+    const out = new Uint8Array(MAGIC.length + 4 + header.byteLength + binary.byteLength);
     out.set(encoder.encode(MAGIC), 0);
     new DataView(out.buffer).setUint32(MAGIC.length, header.byteLength, true);
     out.set(header, MAGIC.length + 4);
-    out.set(weights, MAGIC.length + 4 + header.byteLength);
+    out.set(binary, MAGIC.length + 4 + header.byteLength);
     return out;
   },
   decode(bytes) {
-    if (decoder.decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) throw new NonRetryableError('Model: not a model file (bad magic)');
+    const magic = decoder.decode(bytes.subarray(0, MAGIC.length));
+    if (magic !== MAGIC && magic !== LEGACY_MAGIC) throw new NonRetryableError('Model: not a model file (bad magic)');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const len = view.getUint32(MAGIC.length, true);
     const start = MAGIC.length + 4;
-    const header = JSON.parse(decoder.decode(bytes.subarray(start, start + len))) as ModelSpec;
-    if (header.tfjs) {
-      header.tfjs.weightData = bytes.slice(start + len);
-    }
+    const json = decoder.decode(bytes.subarray(start, start + len));
+    if (magic === MAGIC) return unpackJson<ModelSpec>(json, bytes.subarray(start + len));
+    // Version 1 stored only tfjs weights after the header.
+    const header = JSON.parse(json) as ModelSpec;
+    if (header.tfjs) header.tfjs.weightData = bytes.slice(start + len);
     return header;
   },
 });

@@ -39,6 +39,10 @@ export interface NodeRunnerContext {
   verified?: Set<string>;
   /** Code digests by module URL, for this run. */
   codeCache?: Map<string, CodeDigest>;
+  /** The run's concurrency, shared out as TaskContext.threads. */
+  concurrency?: number;
+  /** Attempts executing right now, across the run. */
+  inFlight?: { count: number };
 }
 
 /** A stable per-node seed: the run seed mixed with the node id, so sibling nodes differ. */
@@ -117,13 +121,16 @@ function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
     attempt++;
     c.emit({ type: 'node-started', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempt });
     const exec$ = new Observable<ExecResult>((sub) => {
+      const inFlight = (c.inFlight ??= { count: 0 });
+      inFlight.count++;
+      const threads = Math.max(1, Math.floor((c.concurrency ?? 1) / inFlight.count));
       const controller = new AbortController();
       const onRunAbort = () => controller.abort(new CancelledError('run cancelled'));
       c.signal.addEventListener('abort', onRunAbort, { once: true });
       let settled = false;
       executor
         .execute(
-          { task: node.task.ref, nodeId: node.id, params: node.params, inputs: prep.inputs, objectsRoot: c.ws.blobs.root, seed: prep.seed, attempt, run: runInfo(c) },
+          { task: node.task.ref, nodeId: node.id, params: node.params, inputs: prep.inputs, objectsRoot: c.ws.blobs.root, seed: prep.seed, attempt, threads, run: runInfo(c) },
           {
             signal: controller.signal,
             onLog: (level, message) => c.emit({ type: 'node-log', runId: c.runId, at: Date.now(), node: node.id, level, message }),
@@ -137,6 +144,7 @@ function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
       // Unsubscribing before the attempt settled (timeout, cancel) aborts it; the executor stores
       // nothing once aborted.
       return () => {
+        inFlight.count--;
         c.signal.removeEventListener('abort', onRunAbort);
         if (!settled && !controller.signal.aborted) controller.abort(new CancelledError('attempt abandoned'));
       };

@@ -66,7 +66,7 @@ async function execute(dag: BuiltDag, options: RunOptions, runId: string, events
   const upstream = new Map<string, string[]>();
   for (const id of dag.order) upstream.set(id, []);
   for (const [id, deps] of dag.dependants) for (const d of deps) upstream.get(d)!.push(id);
-  const runNode = createNodeRunner({ dag, runId, ws, seed, noCache: options.noCache ?? false, pickExecutor, emit, states, signal, codeCache: new Map(), verified: new Set() });
+  const runNode = createNodeRunner({ dag, runId, ws, seed, noCache: options.noCache ?? false, pickExecutor, emit, states, signal, codeCache: new Map(), verified: new Set(), concurrency, inFlight: { count: 0 } });
 
   try {
     await new Promise<void>((resolve, reject) => {

@@ -29,6 +29,7 @@ export async function executeTask(task: AnyTask, req: ExecRequest, blobs: BlobSt
     seed: req.seed,
     nodeId: req.nodeId,
     attempt: req.attempt,
+    threads: Math.max(1, req.threads ?? 1),
     run: req.run,
   };
   const produced = (await task.run(inputs as never, req.params as never, ctx)) as Record<string, unknown> | undefined;

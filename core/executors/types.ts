@@ -20,6 +20,8 @@ export interface ExecRequest {
   objectsRoot: string;
   seed: number;
   attempt: number;
+  /** See TaskContext.threads; 1 when absent. */
+  threads?: number;
   run: TaskContext['run'];
 }
 

@@ -47,6 +47,12 @@ export interface TaskContext {
   nodeId: string;
   /** 1 on the first attempt. */
   attempt: number;
+  /**
+   * Threads a CPU-bound task may use at once (a forest growing trees in parallel): the run's
+   * concurrency shared among the nodes in flight when this attempt started, at least 1. Using more
+   * only oversubscribes the cores the other nodes are on.
+   */
+  threads: number;
   /** The run this execution belongs to (for lineage in exported files). */
   run: { id: string; dag: string; file?: string; params: Record<string, unknown> };
 }

@@ -1,40 +1,43 @@
 import type { ColumnTable } from 'arquero';
 import { DataError, type TaskContext } from '../../core/index.ts';
 import type { ModelSpec, ProblemSpec } from '../kinds.ts';
-import { classIndices, featureMatrix, featureNames, targetValues, type Matrix } from './_features.ts';
+import type { Dense } from './_dense.ts';
+import { classIndices, featureDense, featureNames, targetValues } from './_features.ts';
 
-/** Training rows for a classical model: labels are class indices (ml.js wants 0..k-1) or numbers. */
-export interface ClassicalData {
+/** Training rows as the solvers take them: a Dense feature matrix and a class index or value per row. */
+export interface TrainingData {
   features: string[];
-  x: Matrix;
-  y: number[];
+  x: Dense;
+  y: Float64Array;
+  /** Number of classes; 0 for regression. */
+  classes: number;
 }
 
 /**
- * Reads and checks the training table for an ml.js model.
+ * Reads and checks a training table: at least 2 rows, numeric finite features, and a target that is a
+ * class of `problem.classes` (classification) or a finite number (regression).
  * @example
- * const { features, x, y } = classicalData(train, problem, 'decision-tree');
+ * const { features, x, y, classes } = trainingData(train, problem, 'knn');
  */
-export function classicalData(train: ColumnTable, problem: ProblemSpec, algorithm: string): ClassicalData {
+export function trainingData(train: ColumnTable, problem: ProblemSpec, algorithm: string): TrainingData {
   if (train.numRows() < 2) throw new DataError(`${algorithm}: the training table needs at least 2 rows, got ${train.numRows()}`);
   const features = featureNames(train, problem);
-  const x = featureMatrix(train, features);
-  const y = problem.task === 'regression' ? targetValues(train, problem) : classIndices(train, problem);
-  return { features, x, y };
+  const x = featureDense(train, features);
+  const regression = problem.task === 'regression';
+  const y = Float64Array.from(regression ? targetValues(train, problem) : classIndices(train, problem));
+  return { features, x, y, classes: regression ? 0 : problem.classes!.length };
 }
 
 /**
- * Wraps a classical model's JSON (an ml.js `toJSON()`, or mlcycle's own trees with
- * `info.library: 'mlcycle'`) into a ModelSpec. The JSON is normalised through
- * stringify/parse: ml.js returns live objects (tree nodes, matrices) that must not leak into an
- * artifact that other tasks read in-process, and in-process and decoded specs must agree.
+ * Wraps an algorithm's fitted state into a ModelSpec. The state is plain JSON plus typed arrays
+ * (the Model artifact stores those as raw bytes), never live library objects.
  * @example
- * return { model: classicalSpec('knn', problem, features, knn.toJSON(), { k: 5 }, ctx) };
+ * return { model: modelSpec('knn', problem, features, state, { k: 5 }, ctx) };
  */
-export function classicalSpec(
-  algorithm: string, problem: ProblemSpec, features: string[], json: unknown, info: Record<string, unknown>, ctx: TaskContext,
+export function modelSpec(
+  algorithm: string, problem: ProblemSpec, features: string[], state: unknown, info: Record<string, unknown>, ctx: TaskContext,
 ): ModelSpec {
-  const library = (info.library as string | undefined) ?? 'ml.js';
+  const library = (info.library as string | undefined) ?? 'mlcycle';
   ctx.log.info(`${algorithm}: trained on ${features.length} feature(s) with ${library}`);
   return {
     algorithm,
@@ -42,7 +45,21 @@ export function classicalSpec(
     target: problem.target,
     features,
     classes: problem.classes,
-    classical: JSON.parse(JSON.stringify(json)),
+    classical: state,
     info: { library, ...info },
   };
+}
+
+// TEMPORARY (removed when every task uses trainingData/modelSpec).
+import { featureMatrix, type Matrix } from './_features.ts';
+export interface ClassicalData { features: string[]; x: Matrix; y: number[] }
+export function classicalData(train: ColumnTable, problem: ProblemSpec, algorithm: string): ClassicalData {
+  if (train.numRows() < 2) throw new DataError(`${algorithm}: the training table needs at least 2 rows, got ${train.numRows()}`);
+  const features = featureNames(train, problem);
+  const x = featureMatrix(train, features);
+  const y = problem.task === 'regression' ? targetValues(train, problem) : classIndices(train, problem);
+  return { features, x, y };
+}
+export function classicalSpec(algorithm: string, problem: ProblemSpec, features: string[], json: unknown, info: Record<string, unknown>, ctx: TaskContext): ModelSpec {
+  return modelSpec(algorithm, problem, features, JSON.parse(JSON.stringify(json)), { library: 'ml.js', ...info }, ctx);
 }

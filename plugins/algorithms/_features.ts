@@ -1,6 +1,7 @@
 import type { ColumnTable } from 'arquero';
 import { DataError } from '../../core/index.ts';
 import type { ProblemSpec } from '../kinds.ts';
+import { dense, type Dense } from './_dense.ts';
 
 /** Rows of checked numeric feature values: what every algorithm trains and predicts on. */
 export type Matrix = number[][];
@@ -40,8 +41,41 @@ export function featureMatrix(table: ColumnTable, features: string[]): Matrix {
   return rows;
 }
 
+/**
+ * The rows of `table` as a Dense matrix in `features` order, with the same checks as `featureMatrix`
+ * (a missing column, a null or a non-number fails naming the column and row). Numeric columns are
+ * copied straight from their typed arrays.
+ * @example
+ * const x = featureDense(train, ['x1', 'x2']); // x.data[i * 2 + j]
+ */
+export function featureDense(table: ColumnTable, features: string[]): Dense {
+  const names = new Set(table.columnNames());
+  const missing = features.filter((f) => !names.has(f));
+  if (missing.length) {
+    throw new DataError(`table lacks the model's feature columns: ${missing.join(', ')}; it must have the columns the model was trained on`);
+  }
+  const n = table.numRows();
+  const d = features.length;
+  const out = dense(n, d);
+  const data = out.data;
+  for (let j = 0; j < d; j++) {
+    const values = table.array(features[j]) as ArrayLike<unknown>;
+    if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array) {
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v - v !== 0) toNumber(v, features[j], i); // NaN or ±Infinity: throws with the row
+        data[i * d + j] = v;
+      }
+    } else {
+      for (let i = 0; i < n; i++) data[i * d + j] = toNumber(values[i], features[j], i);
+    }
+  }
+  return out;
+}
+
 function toNumber(v: unknown, column: string, row: number): number {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'number' && !Number.isNaN(v)) throw new DataError(`feature column '${column}' holds ${v} at row ${row}; features must be finite numbers`);
   if (typeof v === 'bigint') return Number(v);
   const fix = 'add transformers (impute, encode) or auto-preprocess before the algorithm';
   if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) {

@@ -76,3 +76,11 @@ function gaussianPosterior(json: { means: number[][]; calculateProbabilities: an
   const total = exp.reduce((s, v) => s + v, 0);
   return exp.map((v) => v / total);
 }
+
+// TEMPORARY adapter until each algorithm has its own predictor.
+import { denseFromRows, toRows, type Dense } from './_dense.ts';
+import type { Prediction as DensePrediction } from './define-algorithm.ts';
+export function legacyPredict(spec: ModelSpec, x: Dense): DensePrediction {
+  const out = predictClassical(spec, toRows(x));
+  return out.values ? { values: Float64Array.from(out.values) } : { probs: denseFromRows(out.probs!) };
+}

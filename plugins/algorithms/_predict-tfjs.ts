@@ -1,19 +1,21 @@
 import type { ModelSpec } from '../kinds.ts';
 import { initTf } from './_backend.ts';
-import { applyScaling, type Matrix, type Scaling } from './_features.ts';
-import type { Prediction } from './_predict-classical.ts';
+import { denseFromRows, toRows, type Dense } from './_dense.ts';
+import { applyScaling, type Scaling } from './_features.ts';
+import type { Prediction } from './define-algorithm.ts';
 import { loadModel } from './_tfjs-network.ts';
 
 /**
- * Runs a tfjs ModelSpec on raw feature rows: applies the training scaling, predicts, and maps the
- * head back to class probabilities (sigmoid → [1-p, p] by positive class) or unscaled values.
+ * Runs a TensorFlow.js ModelSpec (`model.tfjs`) on raw feature rows: applies the training scaling,
+ * predicts, and maps the head back to class probabilities (sigmoid → [1-p, p] by positive class) or
+ * unscaled values.
  * @example
- * const { probs } = await predictTfjs(spec, [[5.1, 3.5, 1.4, 0.2]]);
+ * const { probs } = await predictTfjs(spec, denseFromRows([[5.1, 3.5, 1.4, 0.2]]));
  */
-export async function predictTfjs(spec: ModelSpec, x: Matrix): Promise<Prediction> {
+export async function predictTfjs(spec: ModelSpec, x: Dense): Promise<Prediction> {
   const { tf } = await initTf();
   const info = spec.info ?? {};
-  const rows = applyScaling(x, info.featureScaling as Scaling);
+  const rows = applyScaling(toRows(x), info.featureScaling as Scaling);
   const model = await loadModel(tf, spec.tfjs!);
   try {
     const out = tf.tidy(() => {
@@ -22,13 +24,13 @@ export async function predictTfjs(spec: ModelSpec, x: Matrix): Promise<Predictio
     });
     if (spec.task === 'regression') {
       const t = info.targetScaling as { mean: number; std: number };
-      return { values: out.map((r) => r[0] * t.std + t.mean) };
+      return { values: Float64Array.from(out, (r) => r[0] * t.std + t.mean) };
     }
     if (spec.task === 'binary') {
       const pos = spec.classes!.indexOf(info.positiveClass as string);
-      return { probs: out.map(([p]) => (pos === 1 ? [1 - p, p] : [p, 1 - p])) };
+      return { probs: denseFromRows(out.map(([p]) => (pos === 1 ? [1 - p, p] : [p, 1 - p]))) };
     }
-    return { probs: out };
+    return { probs: denseFromRows(out) };
   } finally {
     model.dispose();
   }

@@ -1,5 +1,7 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
+import { defineAlgorithm } from './define-algorithm.ts';
+import { legacyPredict } from './_predict-classical.ts';
 import { classicalData, classicalSpec } from './_classical.ts';
 import { fitForest } from './_forest.ts';
 import { toSeed } from './_prng.ts';
@@ -41,4 +43,14 @@ export const decisionTree = defineTask({
     });
     return { model: classicalSpec('decision-tree', problem, features, tree, { library: 'mlcycle' }, ctx) };
   },
+});
+
+/** The tree algorithm: its task, predictor, problem types and hyperparameters. */
+export const decisionTreeAlgorithm = defineAlgorithm({
+  name: 'tree',
+  task: decisionTree,
+  supports: ['binary', 'multiclass', 'regression'],
+  hyperparameters: ['maxDepth', 'minSamplesLeaf', 'minSamplesSplit'],
+  solver: "CART (Gini / squared error), mlcycle's own",
+  predict: legacyPredict,
 });

@@ -1,6 +1,8 @@
 import KNN from 'ml-knn';
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
+import { defineAlgorithm } from './define-algorithm.ts';
+import { legacyPredict } from './_predict-classical.ts';
 import { classicalData, classicalSpec } from './_classical.ts';
 import { applyScaling, fitScaling } from './_features.ts';
 
@@ -30,4 +32,14 @@ export const knn = defineTask({
     const model = new KNN(scaling ? applyScaling(x, scaling) : x, y, { k: params.k });
     return { model: classicalSpec('knn', problem, features, model.toJSON(), { k: params.k, featureScaling: scaling }, ctx) };
   },
+});
+
+/** The knn algorithm: its task, predictor, problem types and hyperparameters. */
+export const knnAlgorithm = defineAlgorithm({
+  name: 'knn',
+  task: knn,
+  supports: ['binary', 'multiclass', 'regression'],
+  hyperparameters: ['k'],
+  solver: "ml-knn k-d tree",
+  predict: legacyPredict,
 });

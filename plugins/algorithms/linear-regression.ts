@@ -1,5 +1,7 @@
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
+import { defineAlgorithm } from './define-algorithm.ts';
+import { predictTfjs } from './_predict-tfjs.ts';
 import { trainingParams } from './_tfjs-params.ts';
 import { trainTfModel } from './_tfjs-task.ts';
 
@@ -22,4 +24,14 @@ export const linearRegression = defineTask({
     }
     return { model: await trainTfModel(train, problem, params, { algorithm: 'linear-regression', hidden: [], activation: 'linear', dropout: 0 }, ctx) };
   },
+});
+
+/** The linear algorithm: its task, predictor, problem types and hyperparameters. */
+export const linearRegressionAlgorithm = defineAlgorithm({
+  name: 'linear',
+  task: linearRegression,
+  supports: ['regression'],
+  hyperparameters: ['learningRate'],
+  solver: "TensorFlow.js",
+  predict: predictTfjs,
 });

@@ -1,5 +1,7 @@
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
+import { defineAlgorithm } from './define-algorithm.ts';
+import { predictTfjs } from './_predict-tfjs.ts';
 import { trainingParams } from './_tfjs-params.ts';
 import { trainTfModel } from './_tfjs-task.ts';
 
@@ -34,4 +36,14 @@ export const logisticRegression = defineTask({
     const arch = { algorithm: 'logistic-regression', hidden: [], activation: 'linear', dropout: 0, c: params.C };
     return { model: await trainTfModel(train, problem, params, arch, ctx) };
   },
+});
+
+/** The logreg algorithm: its task, predictor, problem types and hyperparameters. */
+export const logisticRegressionAlgorithm = defineAlgorithm({
+  name: 'logreg',
+  task: logisticRegression,
+  supports: ['binary', 'multiclass'],
+  hyperparameters: ['C'],
+  solver: "TensorFlow.js",
+  predict: predictTfjs,
 });

@@ -1,5 +1,7 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
+import { defineAlgorithm } from './define-algorithm.ts';
+import { predictTfjs } from './_predict-tfjs.ts';
 import { trainingParams } from './_tfjs-params.ts';
 import { trainTfModel } from './_tfjs-task.ts';
 
@@ -25,4 +27,14 @@ export const mlp = defineTask({
     const arch = { algorithm: 'mlp', hidden: params.hiddenLayers, activation: params.activation, dropout: params.dropout };
     return { model: await trainTfModel(train, problem, params, arch, ctx) };
   },
+});
+
+/** The mlp algorithm: its task, predictor, problem types and hyperparameters. */
+export const mlpAlgorithm = defineAlgorithm({
+  name: 'mlp',
+  task: mlp,
+  supports: ['binary', 'multiclass', 'regression'],
+  hyperparameters: ['hiddenLayers', 'learningRate', 'epochs'],
+  solver: "TensorFlow.js",
+  predict: predictTfjs,
 });

@@ -1,6 +1,8 @@
 import { GaussianNB } from 'ml-naivebayes';
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
+import { defineAlgorithm } from './define-algorithm.ts';
+import { legacyPredict } from './_predict-classical.ts';
 import { classicalData, classicalSpec } from './_classical.ts';
 
 /**
@@ -55,3 +57,13 @@ function smooth(json: ReturnType<GaussianNB['toJSON']>, x: number[][], varSmooth
   ]);
   return { ...json, calculateProbabilities };
 }
+
+/** The bayes algorithm: its task, predictor, problem types and hyperparameters. */
+export const naiveBayesAlgorithm = defineAlgorithm({
+  name: 'bayes',
+  task: naiveBayes,
+  supports: ['binary', 'multiclass'],
+  hyperparameters: ['varSmoothing'],
+  solver: "Gaussian, ml-naivebayes",
+  predict: legacyPredict,
+});

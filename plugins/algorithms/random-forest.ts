@@ -1,5 +1,7 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model, Problem } from '../kinds.ts';
+import { defineAlgorithm } from './define-algorithm.ts';
+import { legacyPredict } from './_predict-classical.ts';
 import { classicalData, classicalSpec } from './_classical.ts';
 import { featureCount, fitForest } from './_forest.ts';
 import { toSeed } from './_prng.ts';
@@ -50,4 +52,14 @@ export const randomForest = defineTask({
     const info = { library: 'mlcycle', seed, nEstimators: params.nEstimators, maxFeatures };
     return { model: classicalSpec('random-forest', problem, features, forest, info, ctx) };
   },
+});
+
+/** The forest algorithm: its task, predictor, problem types and hyperparameters. */
+export const randomForestAlgorithm = defineAlgorithm({
+  name: 'forest',
+  task: randomForest,
+  supports: ['binary', 'multiclass', 'regression'],
+  hyperparameters: ['nEstimators', 'maxDepth', 'maxFeatures', 'minSamplesLeaf'],
+  solver: "bagged CART with per-split feature draws, mlcycle's own",
+  predict: legacyPredict,
 });

@@ -1,5 +1,6 @@
 import { DataError } from '../../core/index.ts';
 import type { ModelSpec } from '../kinds.ts';
+import { packJson, unpackJson } from '../packed-json.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -10,7 +11,8 @@ type ModelMeta = Omit<ModelSpec, 'tfjs' | 'classical'>;
 /**
  * A model as bundle files. A tfjs model becomes the layers-model format TensorFlow.js itself
  * loads (`model.json` + `weights.bin`; `tf.loadLayersModel('file://…/model.json')` works), with
- * mlcycle's fields under `userDefinedMetadata.mlcycle`; a classical model is its ModelSpec as JSON.
+ * mlcycle's fields under `userDefinedMetadata.mlcycle`; any other model is its ModelSpec as JSON
+ * (`model.json`) with its typed arrays as raw bytes in `arrays.bin` (packed-json.ts).
  * @example
  * const files = modelFiles(model); // { 'model.json': …, 'weights.bin': … }
  */
@@ -27,7 +29,9 @@ export function modelFiles(model: ModelSpec): Record<string, Uint8Array> {
     };
     return { 'model.json': encoder.encode(JSON.stringify(json)), 'weights.bin': tfjs.weightData };
   }
-  return { 'model.json': encoder.encode(JSON.stringify({ ...meta, classical })) };
+  // Typed arrays (coefficients, tree nodes, training rows) go to arrays.bin as raw bytes.
+  const { json, binary } = packJson({ ...meta, classical });
+  return { 'model.json': encoder.encode(json), ...(binary.byteLength ? { 'arrays.bin': binary } : {}) };
 }
 
 /**
@@ -38,8 +42,9 @@ export function modelFiles(model: ModelSpec): Record<string, Uint8Array> {
 export function readModelFiles(files: Record<string, Uint8Array | undefined>): ModelSpec {
   const raw = files['model.json'];
   if (!raw) throw new DataError('bundle: model.json is missing');
-  const json = JSON.parse(decoder.decode(raw)) as Record<string, any>;
-  if (json.format !== 'layers-model') return json as ModelSpec;
+  const text = decoder.decode(raw);
+  const json = JSON.parse(text) as Record<string, any>;
+  if (json.format !== 'layers-model') return unpackJson<ModelSpec>(text, files['arrays.bin'] ?? new Uint8Array(0));
   const meta = json.userDefinedMetadata?.mlcycle as ModelMeta | undefined;
   if (!meta) throw new DataError('bundle: model.json is a TensorFlow.js model without mlcycle metadata (userDefinedMetadata.mlcycle)');
   const weights = files['weights.bin'];

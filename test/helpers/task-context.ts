@@ -16,6 +16,7 @@ export function makeContext(overrides: Partial<TaskContext> = {}): TaskContext &
     },
     report: (step, metrics) => reports.push({ step, metrics }),
     seed: 42,
+    threads: 1,
     nodeId: 'test',
     attempt: 1,
     run: { id: 'test-run', dag: 'test', params: {} },

@@ -3,7 +3,7 @@ import * as aq from 'arquero';
 import { NonRetryableError } from '../../core/index.ts';
 import { Model, type ModelSpec } from '../../plugins/kinds.ts';
 import { predictTable } from '../../plugins/algorithms/_predict.ts';
-import { algorithmNames, algorithms, algorithmTask, trainAlgorithm } from '../../plugins/algorithms/_registry.ts';
+import { algorithmForModel, algorithmNames, algorithms, algorithmTask, trainAlgorithm } from '../../plugins/algorithms/registry.ts';
 import { decisionTree } from '../../plugins/algorithms/decision-tree.ts';
 import { knn } from '../../plugins/algorithms/knn.ts';
 import { naiveBayes } from '../../plugins/algorithms/naive-bayes.ts';
@@ -100,11 +100,13 @@ describe('algorithms/predict and the registry', () => {
 
   it('maps the short names to their tasks and trains by name', async () => {
     expect(algorithmNames).toEqual(['logreg', 'linear', 'mlp', 'forest', 'tree', 'knn', 'bayes']);
-    expect(Object.values(algorithms).map((t) => t.name)).toEqual([
+    expect(Object.values(algorithms).map((a) => a.task.name)).toEqual([
       'algorithms/logistic-regression', 'algorithms/linear-regression', 'algorithms/mlp', 'algorithms/random-forest',
       'algorithms/decision-tree', 'algorithms/knn', 'algorithms/naive-bayes',
     ]);
-    for (const t of Object.values(algorithms)) expect(t.isolation).toBe('worker');
+    for (const a of Object.values(algorithms)) expect(a.task.isolation).toBe('worker');
+    expect(algorithmForModel({ algorithm: 'random-forest' }).name).toBe('forest');
+    expect(() => algorithmForModel({ algorithm: 'svm' })).toThrow(/no algorithm predicts models of type 'svm'/);
     expect(() => algorithmTask('svm')).toThrow(/unknown algorithm 'svm': pick one of logreg/);
     const data = iris();
     const model = await trainAlgorithm('tree', data.train, data.problem, { maxDepth: 3 }, makeContext());

@@ -69,7 +69,12 @@ export interface TaskInfo {
   params: ParamInfo[];
   summary: string;
   example: string;
+  /** Set when the file also exports the task's algorithm definition (plugins/algorithms/define-algorithm.ts). */
+  algorithm?: AlgorithmInfo;
 }
+
+/** What an algorithm definition adds to its training task's entry. */
+export interface AlgorithmInfo { name: string; supports: string[]; hyperparameters: string[]; solver: string }
 
 /** plugins/<category>/<file>.ts, without helpers (`_*.ts`) and declaration files, sorted. */
 export function taskFiles(root = repoRoot): string[] {
@@ -91,9 +96,13 @@ export async function collectTasks(root = repoRoot): Promise<TaskInfo[]> {
     const mod = (await import(pathToFileURL(abs).href)) as Record<string, any>;
     const source = readFileSync(abs, 'utf8');
     const file = relative(root, abs).split('\\').join('/');
+    const algorithms = Object.values(mod).filter((v) => v?.__brand === 'mlcycle.Algorithm');
     for (const [exportName, value] of Object.entries(mod)) {
       if (value?.__brand !== 'mlcycle.Task') continue;
-      tasks.push(describeTask(value, exportName, file, source));
+      const info = describeTask(value, exportName, file, source);
+      const a = algorithms.find((x) => x.task === value);
+      if (a) info.algorithm = { name: a.name, supports: [...a.supports], hyperparameters: [...a.hyperparameters], solver: a.solver };
+      tasks.push(info);
     }
   }
   return tasks.sort((a, b) => a.name.localeCompare(b.name));
@@ -225,6 +234,11 @@ export function renderTask(t: TaskInfo): string {
   if (t.retry) facts.push(`retry ${JSON.stringify(t.retry)}`);
   if (t.timeoutMs) facts.push(`timeout ${t.timeoutMs} ms`);
   out.push(`- ${facts.join(' · ')}`);
+  if (t.algorithm) {
+    const a = t.algorithm;
+    out.push(`- **algorithm \`${a.name}\`** (\`--param algorithm=${a.name}\` in dags/tabular.ts) · fits ${a.supports.join(', ')} · solver: ${a.solver}`);
+    out.push(`- **hyperparameters** (DAG params in dags/tabular.ts): ${a.hyperparameters.map((h) => `\`${a.name}.${h}\``).join(', ')}`);
+  }
   out.push(`- **inputs:** ${t.inputs.length ? t.inputs.map(port).join(', ') : '(none)'}`);
   out.push(`- **outputs:** ${t.outputs.map(port).join(', ')}`);
   out.push('');
@@ -273,6 +287,15 @@ export function renderCatalogue(tasks: TaskInfo[]): string {
   for (const c of order) {
     out.push(`## ${c}`, '');
     if (blurb.get(c)) out.push(blurb.get(c)!, '');
+    const algos = tasks.filter((x) => x.category === c && x.algorithm);
+    if (algos.length) {
+      out.push('| algorithm | task | fits | solver | hyperparameters |', '|---|---|---|---|---|');
+      for (const t of algos) {
+        const a = t.algorithm!;
+        out.push(`| \`${a.name}\` | [${t.name}](#${anchor(t.name)}) | ${a.supports.join(', ')} | ${cell(a.solver)} | ${a.hyperparameters.map((h) => `\`${h}\``).join(', ')} |`);
+      }
+      out.push('');
+    }
     for (const t of tasks.filter((x) => x.category === c)) out.push(renderTask(t));
   }
   return `${out.join('\n').trimEnd()}\n`;
