@@ -1,16 +1,8 @@
-import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
-
-/**
- * listr2's default renderer, allowed when stdout is not a terminal. listr2 picks its renderer from
- * process.stdout.isTTY, but our view lives on stderr: `mlcycle run --json > out.json` in a terminal
- * must keep the live view and leave stdout holding only JSON.
- */
-class StderrRenderer extends DefaultRenderer {
-  static override nonTTY = true;
-}
+import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { BuiltDag, RunEvent } from '../../core/index.ts';
 import { colorsFor, formatDuration, formatMetrics } from './format.ts';
 import type { Renderer } from './renderer.ts';
+import { stderrListrOptions } from './_listr-stderr.ts';
 
 /** How a node's row ends. */
 type Outcome =
@@ -29,9 +21,10 @@ interface Row {
 
 /**
  * A live per-node view with listr2: one row per node, all started at once (concurrent) and each
- * waiting for its node's final event. listr2 only drives the display; the engine drives the run,
- * which is why rows never fail the Listr itself (exitOnError: false) and why listr2's own signal
- * handling is off (Ctrl-C belongs to signals.ts).
+ * waiting for its node's final event. For small DAGs only (see createRenderer): listr2 redraws every
+ * row on every change, which on thousands of rows is quadratic and floods the terminal.
+ * @example
+ * const renderer = createLiveRenderer(built, process.stderr);
  */
 export function createLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStream): Renderer {
   const c = colorsFor(stream);
@@ -70,22 +63,7 @@ export function createLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStream): R
         else wrapper.title = outcome.title;
       },
     })),
-    {
-      renderer: StderrRenderer,
-      concurrent: true,
-      exitOnError: false,
-      registerSignalListeners: false,
-      fallbackRendererCondition: false,
-      collectErrors: false,
-      rendererOptions: {
-        // The view goes to stderr: stdout is reserved for `--json`. The default renderer writes
-        // through its logger's ProcessOutput, so that is where the stream is set.
-        logger: new ListrLogger({ useIcons: true, toStderr: [], processOutput: new ProcessOutput(stream, stream) }),
-        collapseErrors: false,
-        // One line per skipped or cached row: `↓ train (algorithms/mlp) cached`.
-        collapseSkips: true,
-      },
-    },
+    stderrListrOptions(stream),
   );
   const running = listr.run().catch(() => undefined);
 

@@ -1,21 +1,36 @@
 import type { RunSummary } from '../../core/index.ts';
 import { createTable } from './table.ts';
 import { colorsFor, formatDuration } from './format.ts';
+import { countsLine, nameList, selectNodes, SUMMARY_LIST_LIMIT, thousands } from './summary-nodes.ts';
 
 /** The hint every failed or cancelled run ends with (tests look for it). */
 export const RESUME_HINT = 're-run the same command to resume: completed nodes are cache hits';
 
 /**
- * The final summary on stderr: a table of nodes, the DAG's small results, and for a failed run one
- * paragraph naming the failed node, its error and how to resume.
+ * The final summary on stderr: the nodes (every one in a small DAG; above SUMMARY_LIST_LIMIT, the
+ * ones that failed or ran, up to the limit, and a count per status), the DAG's small results, and
+ * for a failed run one paragraph naming the failed node, its error and how to resume.
+ * @example
+ * renderSummary(await handle.done, process.stderr);
  */
 export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream, resultKinds: Record<string, string> = {}): void {
   const c = colorsFor(stream);
-  const table = createTable(['node', 'task', 'status', 'cached', 'attempts', 'duration'], stream);
-  for (const n of summary.nodes) {
-    table.push([n.id, n.task, colourStatus(n.status, c), n.cached ? 'yes' : '', String(n.attempts), formatDuration(n.durationMs)]);
+  const selection = selectNodes(summary.nodes);
+  if (selection.listed.length) {
+    const table = createTable(['node', 'task', 'status', 'cached', 'attempts', 'duration'], stream);
+    for (const n of selection.listed) {
+      table.push([n.id, n.task, colourStatus(n.status, c), n.cached ? 'yes' : '', String(n.attempts), formatDuration(n.durationMs)]);
+    }
+    stream.write(`${table.toString()}\n`);
   }
-  stream.write(`${table.toString()}\n`);
+  if (selection.condensed) {
+    for (const [status, k] of selection.unlisted) {
+      // Succeeded rows beyond the limit are the faster ones (selectNodes keeps the slowest).
+      const which = status === 'succeeded' && selection.listed.some((n) => n.status === 'succeeded') ? ', faster than those listed' : '';
+      stream.write(`${c.dim(`… and ${thousands(k)} more ${status}${which}`)}\n`);
+    }
+    stream.write(`${thousands(summary.nodes.length)} nodes: ${countsLine(selection.counts)} ${c.dim('(every node: --json)')}\n`);
+  }
   const results = Object.entries(summary.outputs ?? {}).filter(([, v]) => !isDigestRef(v));
   for (const [name, value] of results) {
     // Metrics print as scores (beside their baselines); a Json result holding CV summaries as mean ± std.
@@ -27,7 +42,7 @@ export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream
   const took = formatDuration(summary.durationMs);
   if (summary.status === 'succeeded') {
     const cached = summary.nodes.filter((n) => n.cached).length;
-    stream.write(`${c.green('✓')} run ${id} of '${summary.dag}' succeeded in ${took} (${cached}/${summary.nodes.length} nodes cached)\n`);
+    stream.write(`${c.green('✓')} run ${id} of '${summary.dag}' succeeded in ${took} (${thousands(cached)}/${thousands(summary.nodes.length)} nodes cached)\n`);
   } else if (summary.status === 'cancelled') {
     stream.write(`${c.yellow('⊘')} run ${id} of '${summary.dag}' was cancelled after ${took}; ${RESUME_HINT}.\n`);
   } else {
@@ -35,17 +50,24 @@ export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream
   }
 }
 
-/** Which node failed, with what error, what that skipped, and how to resume: one paragraph. */
+/**
+ * Which node failed, with what error, what that skipped, and how to resume: one paragraph, naming
+ * at most SUMMARY_LIST_LIMIT failed and skipped nodes each.
+ * @example
+ * if (summary.status === 'failed') console.error(failureParagraph(summary));
+ */
 export function failureParagraph(summary: RunSummary): string {
   const failed = summary.nodes.filter((n) => n.status === 'failed');
   const skipped = summary.nodes.filter((n) => n.status === 'skipped');
   const parts = [`run ${summary.runId} of '${summary.dag}' failed:`];
   if (failed.length === 0) parts.push(summary.failure ?? 'the engine reported a failure without a failed node.');
-  for (const n of failed) {
+  // Bounded like the table: a thousand failures (one bad shared input) must not print a thousand sentences.
+  for (const n of failed.slice(0, SUMMARY_LIST_LIMIT)) {
     const when = n.attempts === 0 ? 'before it could run' : `after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}`;
     parts.push(`node '${n.id}' (${n.task}) failed ${when}: ${(n.error ?? 'unknown error').replace(/\.+$/, '')}.`);
   }
-  if (skipped.length) parts.push(`Skipped as dependants: ${skipped.map((n) => n.id).join(', ')}.`);
+  if (failed.length > SUMMARY_LIST_LIMIT) parts.push(`… and ${thousands(failed.length - SUMMARY_LIST_LIMIT)} more failed nodes (every one: --json).`);
+  if (skipped.length) parts.push(`Skipped as dependants: ${nameList(skipped.map((n) => n.id))}.`);
   parts.push(`Fix the cause, then ${RESUME_HINT}.`);
   return parts.join(' ');
 }

@@ -1,5 +1,6 @@
-import { fromArrow, toArrowIPC, type ColumnTable } from 'arquero';
+import type { ColumnTable } from 'arquero';
 import { defineKind, jsonKind, type ArtifactKind } from './kind.ts';
+import { decodeTable, encodeTable } from './table-codec.ts';
 
 /** Any JSON value. Stored as canonical JSON. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -27,8 +28,8 @@ export const Metrics: ArtifactKind<'Metrics', MetricValues> = jsonKind<'Metrics'
  * inputs: { table: Table }
  */
 export const Table: ArtifactKind<'Table', ColumnTable> = defineKind<'Table', ColumnTable>('Table', {
-  encode: (table) => toArrowIPC(table, { format: 'file' }) as Uint8Array,
-  decode: (bytes) => fromArrow(bytes) as ColumnTable,
+  encode: encodeTable,
+  decode: decodeTable,
 });
 
 /**

@@ -6,7 +6,7 @@ export const DEFAULT_MISSING = ['', 'NA', 'N/A', 'n/a', 'null', 'NULL', 'NaN', '
 
 const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 // '007' or '02134' are identifiers (zip codes, ids): reading them as numbers loses the zeros.
-const LEADING_ZERO = /^[-+]?0\d/;
+export const LEADING_ZERO = /^[-+]?0\d/;
 const BOOLEAN = /^(?:true|false)$/i;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -79,4 +79,68 @@ export function inferCellType(texts: Array<string | null>): CellType {
   if (present.every((t) => parseNumber(t) !== undefined && !LEADING_ZERO.test(t.trim()))) return 'number';
   if (present.every((t) => parseIsoDate(t) !== undefined)) return 'date';
   return 'string';
+}
+
+/**
+ * Whether a UTF-16 code unit is white space as String.prototype.trim sees it.
+ * @example
+ * isSpace(0x20); // true
+ */
+export function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 160 && (c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * parseNumber on text[s, e) (already trimmed) without making a string: the same grammar, and the same
+ * value as Number(). Up to 15 significant digits and a power of ten within 1e±22 the result is one
+ * correctly rounded multiply or divide of exact doubles, hence equal to Number()'s; longer forms go
+ * through Number().
+ * @example
+ * scanNumber('x=-1.5e3', 2, 8); // -1500
+ */
+export function scanNumber(text: string, s: number, e: number): number | undefined {
+  let i = s;
+  let c = text.charCodeAt(i);
+  const neg = c === 45;
+  if (neg || c === 43) c = text.charCodeAt(++i);
+  let mant = 0;
+  let sig = 0;
+  let intDigits = 0;
+  while (i < e && c >= 48 && c <= 57) {
+    if (sig || c !== 48) { mant = mant * 10 + (c - 48); sig++; }
+    intDigits++;
+    c = text.charCodeAt(++i);
+  }
+  let scale = 0;
+  if (i < e && c === 46) {
+    c = text.charCodeAt(++i);
+    while (i < e && c >= 48 && c <= 57) {
+      if (sig || c !== 48) { mant = mant * 10 + (c - 48); sig++; }
+      scale++;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (intDigits === 0 && scale === 0) return undefined;
+  let exp = 0;
+  let expDigits = 0;
+  if (i < e && (c === 101 || c === 69)) {
+    c = text.charCodeAt(++i);
+    const expNeg = c === 45;
+    if (expNeg || c === 43) c = text.charCodeAt(++i);
+    while (i < e && c >= 48 && c <= 57) {
+      exp = exp * 10 + (c - 48);
+      expDigits++;
+      c = text.charCodeAt(++i);
+    }
+    if (expDigits === 0) return undefined;
+    if (expNeg) exp = -exp;
+  }
+  if (i !== e) return undefined;
+  const p = exp - scale;
+  if (sig > 15 || expDigits > 4 || p > 22 || p < -22) return Number(text.slice(s, e));
+  const v = p >= 0 ? mant * POW10[p] : mant / POW10[-p];
+  return neg ? -v : v;
 }

@@ -1,7 +1,7 @@
 import { DataError } from '../../core/index.ts';
 import type { TransformSpec } from '../kinds.ts';
 import { applyStep, fitDrop, fitImpute, fitMinMax, fitOneHot, fitOrdinal, fitStandardize, type Step } from './_steps.ts';
-import { columnKind, columnValues, isMissing, requireColumns, type DataTable } from './_table.ts';
+import { columnKind, columnValues, isMissing, kindOf, requireColumns, type DataTable } from './_table.ts';
 
 export interface AutoOptions {
   target: string;
@@ -65,10 +65,11 @@ export function fitAutoPreprocess(train: DataTable, opts: AutoOptions): { spec: 
   const categorical: string[] = [];
   for (const name of train.columnNames()) {
     if (name === opts.target || reasons[name]) continue;
-    const values = columnValues(train, name);
-    const reason = dropReason(values);
+    const kind = kindOf(train, name);
+    // Numbers are never identifiers or free text, so only other columns need dropReason's scan.
+    const reason = kind === 'numeric' ? undefined : dropReason(columnValues(train, name));
     if (reason) reasons[name] = reason;
-    else (columnKind(values) === 'numeric' ? numeric : categorical).push(name);
+    else (kind === 'numeric' ? numeric : categorical).push(name);
   }
 
   const steps: Step[] = [];

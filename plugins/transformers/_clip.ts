@@ -1,4 +1,5 @@
 import { DataError } from '../../core/index.ts';
+import { numberColumn } from './_arrow-columns.ts';
 import { numericValues, replaceColumns, requireColumns, type DataTable } from './_table.ts';
 import { mean, present, quantile, std } from './_stats.ts';
 
@@ -59,10 +60,11 @@ export function fitClip(table: DataTable, opts: ClipOptions): ClipStep {
  */
 export function applyClip(table: DataTable, step: ClipStep): DataTable {
   requireColumns(table, step.columns.map((c) => c.column), 'apply clip');
-  const out = new Map<string, Record<string, unknown[]>>();
+  const out = new Map<string, Record<string, unknown>>();
   for (const { column, lower, upper } of step.columns) {
-    const values = numericValues(table, column, 'apply clip');
-    out.set(column, { [column]: values.map((v) => (v === null ? null : Math.min(upper, Math.max(lower, v)))) });
+    const xs = numericValues(table, column, 'apply clip');
+    for (let i = 0; i < xs.length; i++) if (xs[i] === xs[i]) xs[i] = Math.min(upper, Math.max(lower, xs[i]));
+    out.set(column, { [column]: numberColumn(xs) });
   }
   return replaceColumns(table, out);
 }

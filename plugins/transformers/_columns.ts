@@ -1,5 +1,5 @@
 import { DataError, Type } from '../../core/index.ts';
-import { columnKind, columnValues, requireColumns, type ColumnKind, type DataTable } from './_table.ts';
+import { kindOf as columnKindOf, requireColumns, type ColumnKind, type DataTable } from './_table.ts';
 
 /**
  * The `columns` param every fitted transform shares: absent means "every applicable column".
@@ -34,7 +34,7 @@ export interface SelectOptions {
  * selectColumns(train, { target: 'Species', accept: ['numeric'], where: 'transformers/standardize' })
  */
 export function selectColumns(table: DataTable, opts: SelectOptions): string[] {
-  const kindOf = (name: string) => columnKind(columnValues(table, name));
+  const kindOf = (name: string) => columnKindOf(table, name);
   if (opts.columns === undefined) {
     return table.columnNames().filter((n) => n !== opts.target && opts.accept.includes(kindOf(n)));
   }

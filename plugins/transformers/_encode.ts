@@ -1,4 +1,5 @@
 import { DataError } from '../../core/index.ts';
+import { codeColumn } from './_arrow-columns.ts';
 import { categoryKey, columnValues, isMissing, replaceColumns, requireColumns, type DataTable } from './_table.ts';
 import { compareValues } from './_stats.ts';
 
@@ -65,16 +66,16 @@ export function fitOneHot(table: DataTable, opts: { columns: string[] }): OneHot
  */
 export function applyOneHot(table: DataTable, step: OneHotStep): DataTable {
   requireColumns(table, step.columns.map((c) => c.column), 'apply onehot');
-  const out = new Map<string, Record<string, unknown[]>>();
+  const out = new Map<string, Record<string, unknown>>();
   for (const { column, categories, outputs } of step.columns) {
     const index = new Map(categories.map((c, i) => [c, i]));
     const values = columnValues(table, column);
-    const indicators = outputs.map(() => new Array<number>(values.length).fill(0));
+    const indicators = outputs.map(() => new Int8Array(values.length));
     values.forEach((v, row) => {
       const i = isMissing(v) ? undefined : index.get(categoryKey(v));
       if (i !== undefined) indicators[i][row] = 1;
     });
-    out.set(column, Object.fromEntries(outputs.map((name, i) => [name, indicators[i]])));
+    out.set(column, Object.fromEntries(outputs.map((name, i) => [name, codeColumn(indicators[i])])));
   }
   return replaceColumns(table, out);
 }
@@ -100,11 +101,11 @@ export function fitOrdinal(table: DataTable, opts: { columns: string[] }): Ordin
  */
 export function applyOrdinal(table: DataTable, step: OrdinalStep): DataTable {
   requireColumns(table, step.columns.map((c) => c.column), 'apply ordinal');
-  const out = new Map<string, Record<string, unknown[]>>();
+  const out = new Map<string, Record<string, unknown>>();
   for (const { column, categories } of step.columns) {
     const index = new Map(categories.map((c, i) => [c, i]));
-    const codes = columnValues(table, column).map((v) => (isMissing(v) ? -1 : (index.get(categoryKey(v)) ?? -1)));
-    out.set(column, { [column]: codes });
+    const codes = Int32Array.from(columnValues(table, column), (v) => (isMissing(v) ? -1 : (index.get(categoryKey(v)) ?? -1)));
+    out.set(column, { [column]: codeColumn(codes) });
   }
   return replaceColumns(table, out);
 }

@@ -1,6 +1,7 @@
 import { DataError } from '../../core/index.ts';
-import { columnKind, columnValues, isMissing, replaceColumns, requireColumns, type DataTable } from './_table.ts';
-import { mean, median, mostFrequent } from './_stats.ts';
+import { numberColumn, readNumbers } from './_arrow-columns.ts';
+import { columnKind, columnValues, isMissing, replaceColumns, requireColumns, type ColumnKind, type DataTable } from './_table.ts';
+import { mean, median, mostFrequent, present as presentNumbers } from './_stats.ts';
 
 export type ImputeMethod = 'mean' | 'median' | 'most_frequent' | 'constant';
 export type FillValue = number | string | boolean;
@@ -30,14 +31,23 @@ export function fitImpute(table: DataTable, opts: ImputeOptions): ImputeStep {
     columns: opts.columns.map(({ column, method }) => ({
       column,
       method,
-      value: fillValueFor(columnValues(table, column), column, method, opts.fillValue),
+      value: fillValueFor(table, column, method, opts.fillValue),
     })),
   };
 }
 
-function fillValueFor(values: unknown[], column: string, method: ImputeMethod, fill?: FillValue): FillValue {
-  const kind = columnKind(values);
-  const present = values.filter((v) => !isMissing(v)) as FillValue[];
+function fillValueFor(table: DataTable, column: string, method: ImputeMethod, fill?: FillValue): FillValue {
+  let kind: ColumnKind;
+  let present: FillValue[] | Float64Array;
+  const numbers = readNumbers(table, column);
+  if (numbers) {
+    present = presentNumbers(numbers);
+    kind = present.length ? 'numeric' : 'empty';
+  } else {
+    const values = columnValues(table, column);
+    kind = columnKind(values);
+    present = values.filter((v) => !isMissing(v)) as FillValue[];
+  }
   if (method === 'constant') {
     const value = fill ?? (kind === 'numeric' ? 0 : 'missing');
     if (kind === 'numeric' && typeof value !== 'number') {
@@ -54,13 +64,13 @@ function fillValueFor(values: unknown[], column: string, method: ImputeMethod, f
         `drop it (cleaners/drop-columns) or use method 'constant'`,
     );
   }
-  if (method === 'most_frequent') return mostFrequent(present);
+  if (method === 'most_frequent') return mostFrequent(Array.from(present as ArrayLike<FillValue>));
   if (kind !== 'numeric') {
     throw new DataError(
       `impute: column '${column}' is ${kind}; '${method}' needs numbers. Use 'most_frequent' or 'constant' for it`,
     );
   }
-  return method === 'mean' ? mean(present as number[]) : median(present as number[]);
+  return method === 'mean' ? mean(present as ArrayLike<number>) : median(present as ArrayLike<number>);
 }
 
 /**
@@ -70,9 +80,15 @@ function fillValueFor(values: unknown[], column: string, method: ImputeMethod, f
  */
 export function applyImpute(table: DataTable, step: ImputeStep): DataTable {
   requireColumns(table, step.columns.map((c) => c.column), 'apply impute');
-  const out = new Map<string, Record<string, unknown[]>>();
+  const out = new Map<string, Record<string, unknown>>();
   for (const { column, value } of step.columns) {
-    out.set(column, { [column]: columnValues(table, column).map((v) => (isMissing(v) ? value : v)) });
+    const numbers = typeof value === 'number' ? readNumbers(table, column) : undefined;
+    if (numbers) {
+      for (let i = 0; i < numbers.length; i++) if (numbers[i] !== numbers[i]) numbers[i] = value as number;
+      out.set(column, { [column]: numberColumn(numbers) });
+    } else {
+      out.set(column, { [column]: columnValues(table, column).map((v) => (isMissing(v) ? value : v)) });
+    }
   }
   return replaceColumns(table, out);
 }

@@ -1,4 +1,5 @@
 import { DataError } from '../../core/index.ts';
+import { numberColumn } from './_arrow-columns.ts';
 import { numericValues, replaceColumns, requireColumns, type DataTable } from './_table.ts';
 import { mean, present, std } from './_stats.ts';
 
@@ -8,7 +9,7 @@ export type StandardizeStep = { type: 'standardize'; columns: Array<{ column: st
 /** Fitted min-max scaling: each column's train min and max. */
 export type MinMaxStep = { type: 'minmax'; columns: Array<{ column: string; min: number; max: number }> };
 
-function trainValues(table: DataTable, column: string, where: string): number[] {
+function trainValues(table: DataTable, column: string, where: string): Float64Array {
   const xs = present(numericValues(table, column, where));
   if (xs.length === 0) {
     throw new DataError(`${where}: column '${column}' has no values in the training rows; impute or drop it first`);
@@ -57,9 +58,9 @@ export function fitMinMax(table: DataTable, opts: { columns: string[] }): MinMax
       // A loop, not Math.min(...xs): spreading a large column overflows the call stack.
       let min = Infinity;
       let max = -Infinity;
-      for (const x of xs) {
-        if (x < min) min = x;
-        if (x > max) max = x;
+      for (let i = 0; i < xs.length; i++) {
+        if (xs[i] < min) min = xs[i];
+        if (xs[i] > max) max = xs[i];
       }
       return { column, min, max };
     }),
@@ -83,10 +84,13 @@ function mapColumns<C extends { column: string }>(
   fn: (c: C) => (x: number) => number,
 ): DataTable {
   requireColumns(table, columns.map((c) => c.column), where);
-  const out = new Map<string, Record<string, unknown[]>>();
+  const out = new Map<string, Record<string, unknown>>();
   for (const c of columns) {
     const f = fn(c);
-    out.set(c.column, { [c.column]: numericValues(table, c.column, where).map((v) => (v === null ? null : f(v))) });
+    const xs = numericValues(table, c.column, where);
+    // NaN (missing) stays NaN, which numberColumn writes as null.
+    for (let i = 0; i < xs.length; i++) if (xs[i] === xs[i]) xs[i] = f(xs[i]);
+    out.set(c.column, { [c.column]: numberColumn(xs) });
   }
   return replaceColumns(table, out);
 }

@@ -1,5 +1,6 @@
 import { table as makeTable, type ColumnTable } from 'arquero';
 import { DataError } from '../../core/index.ts';
+import { arrowColumnOf, gatherColumn, readNumbers } from './_arrow-columns.ts';
 
 /** The arquero table type that Table artifacts hold. */
 export type DataTable = ColumnTable;
@@ -23,6 +24,12 @@ export function isMissing(value: unknown): value is null | undefined {
  * columnValues(table, 'Body Mass (g)') // [3750, 3800, null, …]
  */
 export function columnValues(table: DataTable, name: string): unknown[] {
+  if (!table.isFiltered() && !table.isOrdered()) {
+    // Arrow columns hand over their buffer (toArray), far cheaper than arquero's per-row scan.
+    const col = arrowColumnOf(table.column(name)) as unknown as { toArray?: () => ArrayLike<unknown> } | undefined;
+    const values = col?.toArray?.() ?? (table.column(name) as unknown as { toArray?: () => ArrayLike<unknown> })?.toArray?.();
+    if (values) return Array.from(values, (v) => (typeof v === 'bigint' ? Number(v) : v));
+  }
   return Array.from(table.array(name) as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
 }
 
@@ -44,6 +51,18 @@ export function columnKind(values: readonly unknown[]): ColumnKind {
   if (numbers === 0 && labels === 0) return 'empty';
   // A column mixing numbers and labels cannot be scaled; as categories it still encodes.
   return labels === 0 ? 'numeric' : 'categorical';
+}
+
+/**
+ * columnKind of a table's column; an Arrow number column is classified from its type and null count
+ * without reading its values.
+ * @example
+ * kindOf(table, 'Body Mass (g)') // 'numeric'
+ */
+export function kindOf(table: DataTable, name: string): ColumnKind {
+  const a = table.isFiltered() || table.isOrdered() ? undefined : arrowColumnOf(table.column(name));
+  if (a && (a.type.typeId === 2 || a.type.typeId === 3)) return a.nullCount === a.length ? 'empty' : 'numeric';
+  return columnKind(columnValues(table, name));
 }
 
 /**
@@ -81,20 +100,27 @@ export function listColumns(table: DataTable): string {
 }
 
 /**
- * A column as numbers (missing → null); a value that is not a number is an error naming the column,
+ * A column as numbers, NaN where missing; a value that is not a number is an error naming the column,
  * because silently scaling strings would corrupt features.
  * @example
- * numericValues(table, 'Body Mass (g)', 'standardize') // [3750, null, …]
+ * numericValues(table, 'Body Mass (g)', 'standardize') // Float64Array [3750, NaN, …]
  */
-export function numericValues(table: DataTable, name: string, where: string): Array<number | null> {
-  return columnValues(table, name).map((v, row) => {
-    if (isMissing(v)) return null;
-    if (typeof v === 'number') return v;
-    throw new DataError(
-      `${where}: column '${name}' must be numeric, found ${JSON.stringify(v)} at row ${row}; ` +
-        `cast it with cleaners/cast-types or leave it out of 'columns'`,
-    );
+export function numericValues(table: DataTable, name: string, where: string): Float64Array {
+  const fast = readNumbers(table, name);
+  if (fast) return fast;
+  const values = columnValues(table, name);
+  const out = new Float64Array(values.length);
+  values.forEach((v, row) => {
+    if (isMissing(v)) out[row] = NaN;
+    else if (typeof v === 'number') out[row] = v;
+    else {
+      throw new DataError(
+        `${where}: column '${name}' must be numeric, found ${JSON.stringify(v)} at row ${row}; ` +
+          `cast it with cleaners/cast-types or leave it out of 'columns'`,
+      );
+    }
   });
+  return out;
 }
 
 /**
@@ -105,14 +131,16 @@ export function numericValues(table: DataTable, name: string, where: string): Ar
  */
 export function replaceColumns(
   table: DataTable,
-  replacements: ReadonlyMap<string, Record<string, unknown[]>>,
+  replacements: ReadonlyMap<string, Record<string, unknown>>,
 ): DataTable {
-  const data: Record<string, unknown[] | ArrayLike<unknown>> = {};
+  const data: Record<string, unknown> = {};
   const names: string[] = [];
+  // Unfiltered columns are shared as they are (an Arrow column stays one, for the codec).
+  const whole = !table.isFiltered() && !table.isOrdered();
   for (const name of table.columnNames()) {
     const replaced = replacements.get(name);
     if (!replaced) {
-      data[name] = table.array(name) as ArrayLike<unknown>;
+      data[name] = whole ? table.column(name) : table.array(name);
       names.push(name);
       continue;
     }
@@ -121,7 +149,7 @@ export function replaceColumns(
       names.push(out);
     }
   }
-  return makeTable(data, names);
+  return makeTable(data as Record<string, unknown[]>, names);
 }
 
 /**
@@ -132,6 +160,21 @@ export function replaceColumns(
  * pickRows(table, [4, 0, 2])
  */
 export function pickRows(table: DataTable, indices: readonly number[]): DataTable {
-  const base = table.isFiltered() || table.isOrdered() ? table.reify() : table;
-  return base.reify([...indices]) as DataTable;
+  if (!table.isFiltered() && !table.isOrdered()) {
+    // Arrow columns are gathered buffer to buffer; the rest value by value.
+    const idx = Int32Array.from(indices);
+    const data: Record<string, unknown> = {};
+    for (const name of table.columnNames()) {
+      const col = table.column(name) as unknown as { at(row: number): unknown };
+      const gathered = gatherColumn(col, idx);
+      if (gathered) data[name] = gathered;
+      else {
+        const values = new Array(idx.length);
+        for (let k = 0; k < idx.length; k++) values[k] = col.at(idx[k]);
+        data[name] = values;
+      }
+    }
+    return makeTable(data as Record<string, unknown[]>, table.columnNames());
+  }
+  return table.reify().reify([...indices]) as DataTable;
 }

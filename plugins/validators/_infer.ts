@@ -1,5 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import type { ColumnSchema, DataSchemaSpec } from '../kinds.ts';
+import { readNumbers } from '../transformers/_arrow-columns.ts';
 import { columnValues, isMissing } from './_values.ts';
 
 /**
@@ -12,6 +13,8 @@ import { columnValues, isMissing } from './_values.ts';
 export function inferTableSchema(table: ColumnTable, options: { maxCategories: number }): DataSchemaSpec {
   const rows = table.numRows();
   const columns = table.columnNames().map((name): ColumnSchema => {
+    const numbers = readNumbers(table, name);
+    if (numbers) return numberSchema(name, numbers, rows);
     const present = columnValues(table, name).filter((v) => !isMissing(v));
     const type = typeOf(present);
     const col: ColumnSchema = { name, type, missingRatio: rows === 0 ? 0 : (rows - present.length) / rows };
@@ -27,6 +30,25 @@ export function inferTableSchema(table: ColumnTable, options: { maxCategories: n
     return col;
   });
   return { rows, columns };
+}
+
+// An Arrow number column, read from its buffer (NaN = missing): the same schema as the generic path gives.
+function numberSchema(name: string, xs: Float64Array, rows: number): ColumnSchema {
+  let count = 0;
+  let whole = true;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (x !== x) continue;
+    count++;
+    if (whole && !Number.isInteger(x)) whole = false;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  // No value at all: typed 'string' with no categories, as the generic path records it.
+  if (count === 0) return { name, type: 'string', missingRatio: rows === 0 ? 0 : 1, categories: [] };
+  return { name, type: whole ? 'integer' : 'number', missingRatio: (rows - count) / rows, min, max };
 }
 
 // Mixed columns (possible in hand-built tables, never from the loaders) are recorded as string.

@@ -32,6 +32,11 @@ export function fitsType(v: unknown, type: ColumnSchema['type']): boolean {
  * columnValues(table, 'species'); // ['Adelie', …]
  */
 export function columnValues(table: ColumnTable, name: string): unknown[] {
+  if (!table.isFiltered() && !table.isOrdered()) {
+    // Arrow-backed columns hand over their buffer at once, far cheaper than arquero's per-row scan.
+    const col = table.column(name) as unknown as { toArray?: () => ArrayLike<unknown> };
+    if (typeof col?.toArray === 'function') return Array.from(col.toArray());
+  }
   return Array.from(table.array(name) as ArrayLike<unknown>);
 }
 
