@@ -2,7 +2,7 @@
  * The whole lifecycle on the real, messy Palmer penguins data (missing values, categorical columns):
  * define → load → validate → clean → split → preprocess (fitted on train only) → train an MLP →
  * evaluate against the majority baseline → report → export a bundle. `npm start` runs it.
- *   mlcycle run dags/penguins.ts --param epochs=200
+ *   mlcycle run dags/penguins.ts --param maxIter=100
  */
 import { fileURLToPath } from 'node:url';
 import { dag, Type } from '../core/index.ts';
@@ -26,7 +26,7 @@ const penguinsFile = fileURLToPath(new URL('../node_modules/vega-datasets/data/p
 export default dag('penguins', (b) => {
   const data = b.param('data', Type.String(), penguinsFile);
   const testFraction = b.param('testFraction', Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }), 0.25);
-  const epochs = b.param('epochs', Type.Integer({ minimum: 1 }), 150);
+  const maxIter = b.param('maxIter', Type.Integer({ minimum: 1 }), 300);
   const learningRate = b.param('learningRate', Type.Number({ exclusiveMinimum: 0 }), 0.01);
   const hiddenLayers = b.param('hiddenLayers', Type.Array(Type.Integer({ minimum: 1 })), [16, 8]);
   const seed = b.param('seed', Type.Integer(), 7);
@@ -41,7 +41,7 @@ export default dag('penguins', (b) => {
   const { transform } = b.add('preprocess', autoPreprocess, { train, problem });
   const { table: trainX } = b.add('prepare-train', apply, { table: train, transform });
   const { table: testX } = b.add('prepare-test', apply, { table: test, transform });
-  const { model } = b.add('train', mlp, { train: trainX, problem }, { epochs, learningRate, hiddenLayers, seed });
+  const { model } = b.add('train', mlp, { train: trainX, problem }, { maxIter, learningRate, hiddenLayers, seed });
   const { predictions } = b.add('predict', predict, { model, table: testX });
   const { metrics, details } = b.add('evaluate', evaluate, { predictions, train: trainX, problem });
   b.add('report', report, { metrics, details, problem, model });

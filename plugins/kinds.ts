@@ -1,5 +1,5 @@
 import { defineKind, jsonKind, NonRetryableError } from '../core/index.ts';
-import { packJson, unpackJson } from './packed-json.ts';
+import { packedFile, readPackedFile, unpackJson } from './packed-json.ts';
 
 /** What the lifecycle is solving; every later task reads it. */
 export interface ProblemSpec {
@@ -52,14 +52,64 @@ export interface TransformSpec {
 /** The fitted-transform artifact. */
 export const Transform = jsonKind<'Transform', TransformSpec>('Transform');
 
-/** Row indices of each fold (or of the one holdout split): `test` rows; the rest are train. */
+const decoder = new TextDecoder();
+
+/**
+ * Row indices of each fold (or of the one holdout split): `test` rows; the rest are train. Both
+ * ascending, as Int32Arrays: a million-row table's 5 folds hold 5 million indices, which as JSON
+ * numbers were ~7 bytes each and seconds to write.
+ */
 export interface FoldsSpec {
   rows: number;
-  folds: Array<{ train: number[]; test: number[] }>;
+  folds: Array<{ train: Int32Array; test: Int32Array }>;
 }
 
-/** The folds artifact produced by splitters/k-fold and splitters/stratified-k-fold. */
-export const Folds = jsonKind<'Folds', FoldsSpec>('Folds');
+const FOLDS_MAGIC = 'MLCF1';
+
+/**
+ * The folds artifact produced by splitters/k-fold and splitters/stratified-k-fold: the magic, a
+ * JSON header and the index arrays as raw little-endian int32 (packed-json.ts), 4 bytes an index.
+ * Still decodes the canonical JSON it was before, so cached folds stay readable.
+ */
+export const Folds = defineKind<'Folds', FoldsSpec>('Folds', {
+  encode(spec) {
+    // A fixed key order and Int32Arrays whatever the producer handed over, so equal folds give equal bytes.
+    const value = { rows: spec.rows, folds: spec.folds.map((f) => ({ train: int32Indices(f.train, spec.rows), test: int32Indices(f.test, spec.rows) })) };
+    return packedFile(FOLDS_MAGIC, value);
+  },
+  decode(bytes) {
+    const file = readPackedFile(bytes, [FOLDS_MAGIC]);
+    return file ? unpackJson<FoldsSpec>(file.json, file.binary) : legacyFolds(JSON.parse(decoder.decode(bytes)));
+  },
+});
+
+/** `indices` as an Int32Array of whole numbers in 0..rows-1 (a copy only when it is not one already). */
+function int32Indices(indices: ArrayLike<number>, rows: number): Int32Array {
+  const out = indices instanceof Int32Array ? indices : Int32Array.from(indices);
+  for (let i = 0; i < out.length; i++) {
+    // Compare the source too: Int32Array.from turns 1.5 into 1 and NaN into 0 without a word.
+    if (out[i] < 0 || out[i] >= rows || out[i] !== indices[i]) {
+      throw new NonRetryableError(`Folds: index ${String(indices[i])} at position ${i} is not a row of a ${rows}-row table`);
+    }
+  }
+  return out;
+}
+
+/** Folds stored as canonical JSON (before the binary form): plain number arrays. */
+function legacyFolds(value: unknown): FoldsSpec {
+  const v = value as { rows?: unknown; folds?: unknown };
+  if (!v || typeof v !== 'object' || !Number.isSafeInteger(v.rows) || !Array.isArray(v.folds)) {
+    throw new NonRetryableError('Folds: not a folds artifact (no magic, and not the JSON { rows, folds } of older versions)');
+  }
+  const rows = v.rows as number;
+  return {
+    rows,
+    folds: (v.folds as Array<{ train?: unknown; test?: unknown }>).map((f, i) => {
+      if (!Array.isArray(f?.train) || !Array.isArray(f?.test)) throw new NonRetryableError(`Folds: fold ${i} has no train and test arrays`);
+      return { train: int32Indices(f.train as number[], rows), test: int32Indices(f.test as number[], rows) };
+    }),
+  };
+}
 
 /** A trained model: the algorithm, the feature order, and either tfjs weights or a classical model's JSON. */
 export interface ModelSpec {
@@ -79,8 +129,6 @@ export interface ModelSpec {
   info?: Record<string, unknown>;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const MAGIC = 'MLCM2';
 const LEGACY_MAGIC = 'MLCM1';
 
@@ -90,26 +138,15 @@ const LEGACY_MAGIC = 'MLCM1';
  */
 export const Model = defineKind<'Model', ModelSpec>('Model', {
   encode(model) {
-    const { json, binary } = packJson(model);
-    const header = encoder.encode(json);
-    const out = new Uint8Array(MAGIC.length + 4 + header.byteLength + binary.byteLength);
-    out.set(encoder.encode(MAGIC), 0);
-    new DataView(out.buffer).setUint32(MAGIC.length, header.byteLength, true);
-    out.set(header, MAGIC.length + 4);
-    out.set(binary, MAGIC.length + 4 + header.byteLength);
-    return out;
+    return packedFile(MAGIC, model);
   },
   decode(bytes) {
-    const magic = decoder.decode(bytes.subarray(0, MAGIC.length));
-    if (magic !== MAGIC && magic !== LEGACY_MAGIC) throw new NonRetryableError('Model: not a model file (bad magic)');
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const len = view.getUint32(MAGIC.length, true);
-    const start = MAGIC.length + 4;
-    const json = decoder.decode(bytes.subarray(start, start + len));
-    if (magic === MAGIC) return unpackJson<ModelSpec>(json, bytes.subarray(start + len));
+    const file = readPackedFile(bytes, [MAGIC, LEGACY_MAGIC]);
+    if (!file) throw new NonRetryableError('Model: not a model file (bad magic)');
+    if (file.magic === MAGIC) return unpackJson<ModelSpec>(file.json, file.binary);
     // Version 1 stored only tfjs weights after the header.
-    const header = JSON.parse(json) as ModelSpec;
-    if (header.tfjs) header.tfjs.weightData = bytes.slice(start + len);
+    const header = JSON.parse(file.json) as ModelSpec;
+    if (header.tfjs) header.tfjs.weightData = file.binary.slice();
     return header;
   },
 });

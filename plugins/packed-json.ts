@@ -75,3 +75,40 @@ function isRef(v: unknown): v is TypedRef {
   const r = v as TypedRef;
   return Object.hasOwn(CODES, r.$typed) && Number.isSafeInteger(r.length) && r.length >= 0;
 }
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+/**
+ * One file of packed JSON: a `magic` that names the format, the JSON's byte length (uint32 LE), the
+ * JSON, then the binary section. Artifacts with typed arrays (Model, Folds) are stored this way.
+ * @example
+ * const bytes = packedFile('MLCF1', folds);
+ * readPackedFile(bytes, 'MLCF1'); // { json, binary }
+ */
+export function packedFile(magic: string, value: unknown): Uint8Array {
+  const { json, binary } = packJson(value);
+  const header = textEncoder.encode(json);
+  const out = new Uint8Array(magic.length + 4 + header.byteLength + binary.byteLength);
+  out.set(textEncoder.encode(magic), 0);
+  new DataView(out.buffer).setUint32(magic.length, header.byteLength, true);
+  out.set(header, magic.length + 4);
+  out.set(binary, magic.length + 4 + header.byteLength);
+  return out;
+}
+
+/**
+ * The JSON text and binary section of a `packedFile`, or undefined when `bytes` do not start with
+ * one of `magics` (an older format the caller may still read). `magic` says which one matched.
+ * @example
+ * const file = readPackedFile(bytes, ['MLCM2']);
+ * if (file) unpackJson(file.json, file.binary);
+ */
+export function readPackedFile(bytes: Uint8Array, magics: string[]): { magic: string; json: string; binary: Uint8Array } | undefined {
+  const magic = magics.find((m) => textDecoder.decode(bytes.subarray(0, m.length)) === m);
+  if (!magic) return undefined;
+  const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(magic.length, true);
+  const start = magic.length + 4;
+  if (start + len > bytes.byteLength) throw new NonRetryableError(`${magic}: the header runs past the end of the file (truncated?)`);
+  return { magic, json: textDecoder.decode(bytes.subarray(start, start + len)), binary: bytes.subarray(start + len) };
+}

@@ -27,7 +27,7 @@ let engine: ResolvedImport | undefined;
  * Resolves a specifier found in `fromFile`.
  * @example
  * resolveImport('./helpers.js', '/p/plugins/x/task.ts') // { kind: 'file', path: '/p/plugins/x/helpers.ts' }
- * resolveImport('ml-cart', '/p/plugins/x/task.ts')      // { kind: 'package', name: 'ml-cart', version: '2.1.1', … }
+ * resolveImport('arquero', '/p/plugins/x/task.ts')      // { kind: 'package', name: 'arquero', version: '8.0.3', … }
  * resolveImport('mlcycle', '/p/dags/demo.ts')           // { kind: 'package', name: 'mlcycle', version: '0.1.0', … }
  */
 export function resolveImport(specifier: string, fromFile: string): ResolvedImport {

@@ -50,16 +50,3 @@ export function modelSpec(
   };
 }
 
-// TEMPORARY (removed when every task uses trainingData/modelSpec).
-import { featureMatrix, type Matrix } from './_features.ts';
-export interface ClassicalData { features: string[]; x: Matrix; y: number[] }
-export function classicalData(train: ColumnTable, problem: ProblemSpec, algorithm: string): ClassicalData {
-  if (train.numRows() < 2) throw new DataError(`${algorithm}: the training table needs at least 2 rows, got ${train.numRows()}`);
-  const features = featureNames(train, problem);
-  const x = featureMatrix(train, features);
-  const y = problem.task === 'regression' ? targetValues(train, problem) : classIndices(train, problem);
-  return { features, x, y };
-}
-export function classicalSpec(algorithm: string, problem: ProblemSpec, features: string[], json: unknown, info: Record<string, unknown>, ctx: TaskContext): ModelSpec {
-  return modelSpec(algorithm, problem, features, JSON.parse(JSON.stringify(json)), { library: 'ml.js', ...info }, ctx);
-}

@@ -1,9 +1,8 @@
 import { table as columnTable, type ColumnTable } from 'arquero';
-import { DataError } from '../../core/index.ts';
+import { DataError, NonRetryableError } from '../../core/index.ts';
 import type { ModelSpec } from '../kinds.ts';
 import { dense } from './_dense.ts';
 import { featureDense } from './_features.ts';
-import { predictTfjs } from './_predict-tfjs.ts';
 import type { Prediction } from './define-algorithm.ts';
 import { algorithmForModel } from './registry.ts';
 
@@ -17,15 +16,17 @@ import { algorithmForModel } from './registry.ts';
  * const out = await predictTable(model, test);
  * out.objects()[0]; // { predicted: 'setosa', prob_setosa: 0.98, prob_versicolor: 0.02, prob_virginica: 0, actual: 'setosa' }
  */
-export async function predictTable(model: ModelSpec, table: ColumnTable): Promise<ColumnTable> {
+export async function predictTable(model: ModelSpec, table: ColumnTable, options: { signal?: AbortSignal } = {}): Promise<ColumnTable> {
+  refuseRetiredFormat(model);
   const x = featureDense(table, model.features);
   const n = x.rows;
   const k = model.classes?.length ?? 0;
   const regression = model.task === 'regression';
   const result: Prediction =
     n === 0 ? (regression ? { values: new Float64Array(0) } : { probs: dense(0, k) })
-    : model.tfjs ? await predictTfjs(model, x)
-    : await algorithmForModel(model).predict(model, x);
+    // TensorFlow.js loads (a second or more) only for a model that needs it.
+    : model.tfjs ? await (await import('./_predict-tfjs.ts')).predictTfjs(model, x)
+    : await algorithmForModel(model).predict(model, x, options);
   const columns: Record<string, ArrayLike<unknown>> = {};
   if (regression) {
     const values = result.values;
@@ -47,6 +48,18 @@ export async function predictTable(model: ModelSpec, table: ColumnTable): Promis
     columns.actual = regression ? actual : actual.map((v) => (v === null || v === undefined ? null : String(v)));
   }
   return columnTable(columns) as ColumnTable;
+}
+
+/**
+ * Models saved as ml.js JSON (k-NN and naive Bayes before mlcycle fitted its own) are not read any
+ * more: say so and how to get a current one, rather than fail somewhere inside a predictor.
+ */
+function refuseRetiredFormat(model: ModelSpec): void {
+  if (model.info?.library === 'ml.js') {
+    throw new NonRetryableError(
+      `${model.algorithm}: this model was saved as ml.js JSON, a format mlcycle no longer reads; re-run the DAG that trained it to train and export it again`,
+    );
+  }
 }
 
 function checkFinite(model: ModelSpec, values: ArrayLike<number>): void {

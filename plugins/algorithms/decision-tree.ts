@@ -1,9 +1,9 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { Model, Problem } from '../kinds.ts';
+import { Model, Problem, type ModelSpec } from '../kinds.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
-import { legacyPredict } from './_predict-classical.ts';
-import { classicalData, classicalSpec } from './_classical.ts';
+import { modelSpec, trainingData } from './_classical.ts';
 import { fitForest } from './_forest.ts';
+import { forestOutput } from './_forest-output.ts';
 import { toSeed } from './_prng.ts';
 
 /**
@@ -19,7 +19,7 @@ import { toSeed } from './_prng.ts';
  */
 export const decisionTree = defineTask({
   name: 'algorithms/decision-tree',
-  version: 2,
+  version: 3,
   isolation: 'worker',
   params: Type.Object({
     maxDepth: Type.Optional(Type.Integer({ minimum: 1, description: 'Maximum depth; default: unlimited (grow until pure).' })),
@@ -30,9 +30,8 @@ export const decisionTree = defineTask({
   inputs: { train: Table, problem: Problem },
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
-    const { features, x, y } = classicalData(train, problem, 'decision-tree');
-    const regression = problem.task === 'regression';
-    const tree = fitForest(x, y, regression ? 0 : problem.classes!.length, {
+    const { features, x, y, classes } = trainingData(train, problem, 'decision-tree');
+    const tree = await fitForest(x, y, classes, {
       nEstimators: 1,
       maxFeatures: features.length,
       maxDepth: params.maxDepth ?? Infinity,
@@ -40,8 +39,10 @@ export const decisionTree = defineTask({
       minSamplesLeaf: params.minSamplesLeaf,
       bootstrap: false,
       seed: toSeed(params.seed ?? ctx.seed),
+      nJobs: 1,
+      signal: ctx.signal,
     });
-    return { model: classicalSpec('decision-tree', problem, features, tree, { library: 'mlcycle' }, ctx) };
+    return { model: modelSpec('decision-tree', problem, features, tree, { nodes: tree.feature.length }, ctx) };
   },
 });
 
@@ -51,6 +52,6 @@ export const decisionTreeAlgorithm = defineAlgorithm({
   task: decisionTree,
   supports: ['binary', 'multiclass', 'regression'],
   hyperparameters: ['maxDepth', 'minSamplesLeaf', 'minSamplesSplit'],
-  solver: "CART (Gini / squared error), mlcycle's own",
-  predict: legacyPredict,
+  solver: 'CART: Gini / squared error, exhaustive midpoint search on presorted columns',
+  predict: (model: ModelSpec, x) => forestOutput(model, x),
 });

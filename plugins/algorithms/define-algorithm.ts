@@ -35,8 +35,11 @@ export interface AlgorithmSpec<T extends AnyTask> {
   hyperparameters: readonly ParamName<T>[];
   /** One line on how it is fitted (the solver, the library), for docs/plugins.md and `--help`-like listings. */
   solver: string;
-  /** Predicts feature rows (already preprocessed, in `model.features` order) with a model this task trained. */
-  predict(model: ModelSpec, x: Dense): Prediction | Promise<Prediction>;
+  /**
+   * Predicts feature rows (already preprocessed, in `model.features` order) with a model this task
+   * trained. Long predictions (k-NN over many rows) stop when `signal` aborts.
+   */
+  predict(model: ModelSpec, x: Dense, options: { signal?: AbortSignal }): Prediction | Promise<Prediction>;
 }
 
 /** A defined algorithm. `model` is the ModelSpec.algorithm value its task writes (the task name's tail). */

@@ -1,20 +1,19 @@
-import KNN from 'ml-knn';
-import { defineTask, DataError, Table, Type } from '../../core/index.ts';
-import { Model, Problem } from '../kinds.ts';
+import { defineTask, Table, Type } from '../../core/index.ts';
+import { Model, Problem, type ModelSpec } from '../kinds.ts';
+import { modelSpec, trainingData } from './_classical.ts';
+import { fitKnn, knnPredict, type KnnModel } from './_neighbors.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
-import { legacyPredict } from './_predict-classical.ts';
-import { classicalData, classicalSpec } from './_classical.ts';
-import { applyScaling, fitScaling } from './_features.ts';
 
 /**
- * k-nearest neighbours (ml-knn's k-d tree, Euclidean): majority vote of the k nearest training rows
- * for classification, their mean for regression.
+ * k-nearest neighbours (Euclidean, exact search): the share of each class among the k nearest
+ * training rows for classification (scikit-learn's uniform weights), their mean for regression.
+ * Equal distances go to the earlier training row.
  * @example
  * const fit = b.add('knn', knn, { train: split.train, problem }, { k: 7 });
  */
 export const knn = defineTask({
   name: 'algorithms/knn',
-  version: 1,
+  version: 2,
   isolation: 'worker',
   params: Type.Object({
     k: Type.Integer({ minimum: 1, default: 5, description: 'Number of neighbours that vote.' }),
@@ -26,11 +25,9 @@ export const knn = defineTask({
   inputs: { train: Table, problem: Problem },
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
-    const { features, x, y } = classicalData(train, problem, 'knn');
-    if (params.k > x.length) throw new DataError(`knn: k = ${params.k} exceeds the ${x.length} training rows; lower params.k`);
-    const scaling = params.standardize ? fitScaling(x) : undefined;
-    const model = new KNN(scaling ? applyScaling(x, scaling) : x, y, { k: params.k });
-    return { model: classicalSpec('knn', problem, features, model.toJSON(), { k: params.k, featureScaling: scaling }, ctx) };
+    const { features, x, y, classes } = trainingData(train, problem, 'knn');
+    const model = fitKnn(x, y, { k: params.k, classes, standardize: params.standardize });
+    return { model: modelSpec('knn', problem, features, model, { k: params.k }, ctx) };
   },
 });
 
@@ -39,7 +36,10 @@ export const knnAlgorithm = defineAlgorithm({
   name: 'knn',
   task: knn,
   supports: ['binary', 'multiclass', 'regression'],
-  hyperparameters: ['k'],
-  solver: "ml-knn k-d tree",
-  predict: legacyPredict,
+  hyperparameters: ['k', 'standardize'],
+  solver: 'exact search: blocked brute-force distances (k-d tree below 16 features), the model keeps the training rows',
+  predict: (model: ModelSpec, x, o) => {
+    const out = knnPredict(model.classical as KnnModel, x, o);
+    return model.task === 'regression' ? { values: out.data } : { probs: out };
+  },
 });

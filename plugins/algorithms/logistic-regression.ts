@@ -1,31 +1,35 @@
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
-import { Model, Problem } from '../kinds.ts';
+import { Model, Problem, type ModelSpec } from '../kinds.ts';
+import { modelSpec, trainingData } from './_classical.ts';
+import { fitLogistic, predictLogistic } from './_logistic-fit.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
-import { predictTfjs } from './_predict-tfjs.ts';
-import { trainingParams } from './_tfjs-params.ts';
-import { trainTfModel } from './_tfjs-task.ts';
 
-const { l2: _perWeightL2, ...shared } = trainingParams({ learningRate: 0.05, epochs: 100 });
+/** What a logistic model stores: one coefficient row (binary) or one per class, row-major. */
+interface LogisticState {
+  coef: Float64Array;
+  intercept: Float64Array;
+}
 
 /**
- * Logistic regression in TensorFlow.js: a sigmoid unit for binary problems, softmax
- * (multinomial) for multiclass. Classification problems only. Regularised as scikit-learn's
- * LogisticRegression: an L2 penalty of strength 1/C on the summed log loss, the bias unpenalised
- * (C = 1 by default; 0 or null for none), which the task maps onto tfjs' per-weight L2 on the mean
- * loss as l2 = 1 / (2·C·n) for the n fitted rows (recorded as `info.l2`).
+ * Logistic regression as scikit-learn's LogisticRegression (L2, lbfgs): one sigmoid row for binary
+ * problems, a multinomial softmax for multiclass; minimises C·Σ log loss + ½‖W‖² (intercepts
+ * unpenalised) by L-BFGS to a gradient tolerance, so the same data give scikit-learn's coefficients.
+ * Classification problems only.
  * @example
  * const fit = b.add('logreg', logisticRegression, { train: split.train, problem }, { C: 0.5 });
  */
 export const logisticRegression = defineTask({
   name: 'algorithms/logistic-regression',
-  version: 2,
+  version: 3,
   isolation: 'worker',
   params: Type.Object({
-    C: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+    C: Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()], {
       default: 1,
-      description: "Inverse L2 strength, scikit-learn's meaning (penalty ½‖W‖² against C × the summed log loss; bias not penalised); 0 or null = no penalty.",
+      description: "Inverse L2 strength, scikit-learn's meaning (penalty ½‖W‖² against C × the summed log loss; intercepts not penalised); null = no penalty.",
     }),
-    ...shared,
+    maxIter: Type.Integer({ minimum: 1, default: 1000, description: 'L-BFGS iteration cap; reaching it logs a warning (the model is kept).' }),
+    tol: Type.Number({ exclusiveMinimum: 0, default: 1e-8, description: 'Stop when every gradient component of the mean objective is at most this.' }),
+    fitIntercept: Type.Boolean({ default: true, description: 'Fit an intercept per class (unpenalised).' }),
   }),
   inputs: { train: Table, problem: Problem },
   outputs: { model: Model },
@@ -33,8 +37,16 @@ export const logisticRegression = defineTask({
     if (problem.task === 'regression') {
       throw new DataError('algorithms/logistic-regression fits classification problems; this one is regression: use linear-regression (linear) instead');
     }
-    const arch = { algorithm: 'logistic-regression', hidden: [], activation: 'linear', dropout: 0, c: params.C };
-    return { model: await trainTfModel(train, problem, params, arch, ctx) };
+    const { features, x, y, classes } = trainingData(train, problem, 'logistic-regression');
+    const fit = fitLogistic(x, Int32Array.from(y), classes, {
+      C: params.C, tol: params.tol, maxIter: params.maxIter, fitIntercept: params.fitIntercept, signal: ctx.signal,
+      onIteration: (it, loss) => { if (it % 10 === 0) ctx.report(it, { loss }); },
+    });
+    if (!fit.converged) ctx.log.warn(`logistic-regression: not converged after ${fit.iterations} iterations (tol ${params.tol}); raise maxIter or lower C`);
+    ctx.log.info(`logistic-regression: L-BFGS, ${fit.iterations} iteration(s), objective ${fit.loss.toPrecision(6)}`);
+    const state: LogisticState = { coef: fit.coef, intercept: fit.intercept };
+    const info = { solver: 'lbfgs', iterations: fit.iterations, converged: fit.converged, loss: fit.loss };
+    return { model: modelSpec('logistic-regression', problem, features, state, info, ctx) };
   },
 });
 
@@ -43,7 +55,7 @@ export const logisticRegressionAlgorithm = defineAlgorithm({
   name: 'logreg',
   task: logisticRegression,
   supports: ['binary', 'multiclass'],
-  hyperparameters: ['C'],
-  solver: "TensorFlow.js",
-  predict: predictTfjs,
+  hyperparameters: ['C', 'maxIter'],
+  solver: 'L-BFGS to a gradient tolerance (binary: one sigmoid row; multiclass: multinomial softmax)',
+  predict: (model: ModelSpec, x) => ({ probs: predictLogistic(model.classical as LogisticState, x) }),
 });

@@ -1,31 +1,70 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { Model, Problem } from '../kinds.ts';
+import { Model, Problem, type ModelSpec } from '../kinds.ts';
+import { modelSpec, trainingData } from './_classical.ts';
+import { dense, type Dense } from './_dense.ts';
+import { fitMlp, mlpPredict, type MlpModel } from './_mlp-fit.ts';
+import { toSeed } from './_prng.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
-import { predictTfjs } from './_predict-tfjs.ts';
-import { trainingParams } from './_tfjs-params.ts';
-import { trainTfModel } from './_tfjs-task.ts';
+
+/** What an MLP stores: the network, the feature scaling it learned, and a regression target's scaling. */
+interface MlpState {
+  network: MlpModel;
+  featureMean: Float64Array;
+  featureStd: Float64Array;
+  targetMean?: number;
+  targetStd?: number;
+}
 
 /**
- * A multilayer perceptron in TensorFlow.js: a classifier or a regressor as `problem.task` says.
- * Seeded end to end (weights, shuffling, dropout, validation split), so the same seed gives the same bytes.
+ * A multilayer perceptron with scikit-learn's MLPClassifier / MLPRegressor semantics: Adam on
+ * minibatches of min(200, n), L2 `alpha`, and stopping when the held-out score (early stopping, the
+ * default) or the training loss has not improved by `tol` for `nIterNoChange` epochs, at most
+ * `maxIter` epochs. Features are standardised on the training rows, and so is a regression target
+ * (predictions are mapped back), so a target spanning 25–346 trains like one near 0. Seeded end to end.
  * @example
- * const fit = b.add('mlp', mlp, { train: split.train, problem }, { hiddenLayers: [64, 32], dropout: 0.2, patience: 10 });
+ * const fit = b.add('mlp', mlp, { train: split.train, problem }, { hiddenLayers: [64, 32], maxIter: 300 });
  */
 export const mlp = defineTask({
   name: 'algorithms/mlp',
-  version: 1,
+  version: 2,
   isolation: 'worker',
   params: Type.Object({
-    hiddenLayers: Type.Array(Type.Integer({ minimum: 1 }), { default: [32, 16], description: 'Units of each hidden layer, input side first.' }),
-    activation: Type.Enum(['relu', 'elu', 'selu', 'tanh', 'sigmoid', 'linear'], { default: 'relu', description: 'Activation of the hidden layers.' }),
-    dropout: Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Dropout rate after each hidden layer (0 = none).' }),
-    ...trainingParams({ learningRate: 0.01, epochs: 100 }),
+    hiddenLayers: Type.Array(Type.Integer({ minimum: 1 }), { default: [100], description: 'Units of each hidden layer, input side first.' }),
+    activation: Type.Enum(['relu', 'tanh', 'logistic', 'identity'], { default: 'relu', description: 'Activation of the hidden layers.' }),
+    alpha: Type.Number({ minimum: 0, default: 1e-4, description: 'L2 penalty on the weights (scikit-learn\'s alpha).' }),
+    learningRate: Type.Number({ exclusiveMinimum: 0, default: 1e-3, description: "Adam's initial step size (learning_rate_init)." }),
+    batchSize: Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('auto')], { default: 'auto', description: "Rows per gradient step; 'auto' = min(200, rows)." }),
+    maxIter: Type.Integer({ minimum: 1, default: 200, description: 'Most epochs (passes over the training rows).' }),
+    tol: Type.Number({ minimum: 0, default: 1e-4, description: 'An epoch counts as an improvement when the score or loss improves by more than this.' }),
+    nIterNoChange: Type.Integer({ minimum: 1, default: 10, description: 'Stop after this many epochs without improvement.' }),
+    earlyStopping: Type.Boolean({
+      default: true,
+      description: 'Hold out validationFraction of the rows (stratified for classifiers), stop on their score and keep the best weights; false: stop on the training loss.',
+    }),
+    validationFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'Share of rows held out for early stopping.' }),
+    seed: Type.Optional(Type.Integer({ description: 'Seed for weights, shuffling and the validation split; default: the node seed.' })),
   }),
   inputs: { train: Table, problem: Problem },
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
-    const arch = { algorithm: 'mlp', hidden: params.hiddenLayers, activation: params.activation, dropout: params.dropout };
-    return { model: await trainTfModel(train, problem, params, arch, ctx) };
+    const data = trainingData(train, problem, 'mlp');
+    const { mean: featureMean, std: featureStd } = columnScaling(data.x);
+    const x = scale(data.x, featureMean, featureStd);
+    const regression = problem.task === 'regression';
+    const target = regression ? targetScaling(data.y) : undefined;
+    const y = target ? data.y.map((v) => (v - target.mean) / target.std) : data.y;
+    const seed = toSeed(params.seed ?? ctx.seed);
+    const fit = await fitMlp(x, y, { task: problem.task, classes: data.classes }, {
+      hidden: params.hiddenLayers, activation: params.activation, alpha: params.alpha, learningRateInit: params.learningRate,
+      batchSize: params.batchSize, maxIter: params.maxIter, tol: params.tol, nIterNoChange: params.nIterNoChange,
+      earlyStopping: params.earlyStopping, validationFraction: params.validationFraction, seed, signal: ctx.signal,
+      onEpoch: (epoch, m) => ctx.report(epoch, m.valScore === undefined ? { loss: m.loss } : { loss: m.loss, val_score: m.valScore }),
+    });
+    if (!fit.stoppedEarly) ctx.log.warn(`mlp: stopped at maxIter = ${params.maxIter} epochs before converging (tol ${params.tol}); raise maxIter`);
+    ctx.log.info(`mlp: ${fit.epochs} epoch(s), loss ${fit.loss.toFixed(4)}${fit.bestValScore === undefined ? '' : `, best validation score ${fit.bestValScore.toFixed(4)}`}`);
+    const state: MlpState = { network: fit.model, featureMean, featureStd, ...(target ? { targetMean: target.mean, targetStd: target.std } : {}) };
+    const info = { seed, epochs: fit.epochs, loss: fit.loss, stoppedEarly: fit.stoppedEarly, bestValScore: fit.bestValScore, history: fit.history };
+    return { model: modelSpec('mlp', problem, data.features, state, info, ctx) };
   },
 });
 
@@ -34,7 +73,36 @@ export const mlpAlgorithm = defineAlgorithm({
   name: 'mlp',
   task: mlp,
   supports: ['binary', 'multiclass', 'regression'],
-  hyperparameters: ['hiddenLayers', 'learningRate', 'epochs'],
-  solver: "TensorFlow.js",
-  predict: predictTfjs,
+  hyperparameters: ['hiddenLayers', 'alpha', 'learningRate', 'maxIter', 'activation', 'earlyStopping'],
+  solver: 'Adam on minibatches of min(200, n) with early stopping, in plain TypeScript loops (faster than TensorFlow.js for tabular nets: docs/benchmarks.md)',
+  predict: (model: ModelSpec, x) => {
+    const s = model.classical as MlpState;
+    const out = mlpPredict(s.network, scale(x, s.featureMean, s.featureStd));
+    if (model.task !== 'regression') return { probs: out };
+    return { values: out.data.map((v) => v * s.targetStd! + s.targetMean!) };
+  },
 });
+
+/** Per-column mean and population standard deviation (1 for a constant column). */
+function columnScaling(x: Dense): { mean: Float64Array; std: Float64Array } {
+  const { rows: n, cols: d, data } = x;
+  const mean = new Float64Array(d);
+  const std = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j] += (data[i * d + j] - mean[j]) ** 2;
+  for (let j = 0; j < d; j++) std[j] = std[j] / n > 1e-24 ? Math.sqrt(std[j] / n) : 1;
+  return { mean, std };
+}
+
+function scale(x: Dense, mean: Float64Array, std: Float64Array): Dense {
+  const out = dense(x.rows, x.cols);
+  const d = x.cols;
+  for (let i = 0; i < x.data.length; i++) out.data[i] = (x.data[i] - mean[i % d]) / std[i % d];
+  return out;
+}
+
+function targetScaling(y: Float64Array): { mean: number; std: number } {
+  const s = columnScaling(dense(y.length, 1, y));
+  return { mean: s.mean[0], std: s.std[0] };
+}

@@ -1,18 +1,19 @@
-import { GaussianNB } from 'ml-naivebayes';
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
-import { Model, Problem } from '../kinds.ts';
+import { Model, Problem, type ModelSpec } from '../kinds.ts';
+import { modelSpec, trainingData } from './_classical.ts';
+import { fitGaussianNb, gaussianNbPredict, type GaussianNbModel } from './_gaussian-nb.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
-import { legacyPredict } from './_predict-classical.ts';
-import { classicalData, classicalSpec } from './_classical.ts';
 
 /**
- * Gaussian naive Bayes (ml-naivebayes). Classification only.
+ * Gaussian naive Bayes exactly as scikit-learn's GaussianNB: per-class means and variances (each
+ * raised by `varSmoothing` × the largest feature variance), priors from class counts, posteriors in
+ * log space. Classification only.
  * @example
  * const fit = b.add('bayes', naiveBayes, { train: split.train, problem }, {});
  */
 export const naiveBayes = defineTask({
   name: 'algorithms/naive-bayes',
-  version: 1,
+  version: 2,
   isolation: 'worker',
   params: Type.Object({
     varSmoothing: Type.Number({
@@ -26,37 +27,11 @@ export const naiveBayes = defineTask({
     if (problem.task === 'regression') {
       throw new DataError('algorithms/naive-bayes is a classifier and this problem is regression: pick another algorithm (linear, mlp, forest, tree, knn)');
     }
-    const { features, x, y } = classicalData(train, problem, 'naive-bayes');
-    const counts = new Array<number>(problem.classes!.length).fill(0);
-    for (const c of y) counts[c]++;
-    const absent = problem.classes!.filter((_, i) => counts[i] === 0);
-    if (absent.length) {
-      // ml-naivebayes indexes classes densely and breaks on a class with no rows.
-      throw new DataError(`naive-bayes: class(es) ${absent.join(', ')} have no training rows; stratify the split or drop the class`);
-    }
-    const nb = new GaussianNB();
-    nb.train(x, y);
-    return { model: classicalSpec('naive-bayes', problem, features, smooth(nb.toJSON(), x, params.varSmoothing), {}, ctx) };
+    const { features, x, y, classes } = trainingData(train, problem, 'naive-bayes');
+    const model = fitGaussianNb(x, y, classes, { varSmoothing: params.varSmoothing });
+    return { model: modelSpec('naive-bayes', problem, features, model, {}, ctx) };
   },
 });
-
-/** Re-derives each class's Gaussian terms from a smoothed variance; ml-naivebayes stores 1/(√(2π)σ) and -2σ². */
-function smooth(json: ReturnType<GaussianNB['toJSON']>, x: number[][], varSmoothing: number) {
-  const n = x.length;
-  const variances = x[0].map((_, j) => {
-    const mean = x.reduce((s, r) => s + r[j], 0) / n;
-    return x.reduce((s, r) => s + (r[j] - mean) ** 2, 0) / n;
-  });
-  const epsilon = Math.max(varSmoothing * Math.max(...variances), 1e-12);
-  const calculateProbabilities = json.calculateProbabilities.map(([prior, ...terms]) => [
-    prior,
-    ...terms.map(([, c2]) => {
-      const variance = -c2 / 2 + epsilon;
-      return [1 / Math.sqrt(2 * Math.PI * variance), -2 * variance];
-    }),
-  ]);
-  return { ...json, calculateProbabilities };
-}
 
 /** The bayes algorithm: its task, predictor, problem types and hyperparameters. */
 export const naiveBayesAlgorithm = defineAlgorithm({
@@ -64,6 +39,6 @@ export const naiveBayesAlgorithm = defineAlgorithm({
   task: naiveBayes,
   supports: ['binary', 'multiclass'],
   hyperparameters: ['varSmoothing'],
-  solver: "Gaussian, ml-naivebayes",
-  predict: legacyPredict,
+  solver: 'closed form: per-class means and variances, one pass over the rows',
+  predict: (model: ModelSpec, x) => ({ probs: gaussianNbPredict(model.classical as GaussianNbModel, x) }),
 });

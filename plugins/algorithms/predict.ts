@@ -14,7 +14,7 @@ export const predict = defineTask({
   params: Type.Object({}),
   inputs: { model: Model, table: Table },
   outputs: { predictions: Table },
-  async run({ model, table }) {
-    return { predictions: await predictTable(model, table) };
+  async run({ model, table }, _params, ctx) {
+    return { predictions: await predictTable(model, table, { signal: ctx.signal }) };
   },
 });

@@ -1,23 +1,23 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { Model, Problem } from '../kinds.ts';
+import { Model, Problem, type ModelSpec } from '../kinds.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
-import { legacyPredict } from './_predict-classical.ts';
-import { classicalData, classicalSpec } from './_classical.ts';
+import { modelSpec, trainingData } from './_classical.ts';
 import { featureCount, fitForest } from './_forest.ts';
+import { forestOutput } from './_forest-output.ts';
 import { toSeed } from './_prng.ts';
 
 /**
  * A random forest as scikit-learn's RandomForestClassifier / RandomForestRegressor: each tree is
  * grown on a seeded bootstrap sample and draws a fresh random subset of `maxFeatures` features at
  * every split; probabilities are the mean of the trees' leaf class shares, regression the mean of
- * their leaves. The trees are mlcycle's own CART (`_cart.ts`): ml-random-forest draws features once
- * per tree, never per split, which makes it bagged CART and measurably weaker (docs/benchmarks.md, model quality).
+ * their leaves. The trees are mlcycle's own CART (`_cart.ts`), grown on `nJobs` worker threads;
+ * the model's bytes do not depend on how many.
  * @example
  * const fit = b.add('forest', randomForest, { train: split.train, problem }, { nEstimators: 200, maxDepth: 8 });
  */
 export const randomForest = defineTask({
   name: 'algorithms/random-forest',
-  version: 2,
+  version: 3,
   isolation: 'worker',
   params: Type.Object({
     nEstimators: Type.Integer({ minimum: 1, default: 100, description: 'Number of trees.' }),
@@ -32,15 +32,20 @@ export const randomForest = defineTask({
     minSamplesLeaf: Type.Integer({ minimum: 1, default: 1, description: 'Each side of a split keeps at least this many (distinct) rows.' }),
     bootstrap: Type.Boolean({ default: true, description: 'Grow each tree on a bootstrap sample of the rows (false: all rows, randomness only from feature draws).' }),
     seed: Type.Optional(Type.Integer({ description: 'Seed for bootstrap samples and feature draws; default: the node seed.' })),
+    nJobs: Type.Optional(Type.Integer({
+      minimum: 1,
+      description: "Threads growing the trees; default: the cores this node may use (TaskContext.threads). The model's bytes are the same for any value.",
+    })),
   }),
   inputs: { train: Table, problem: Problem },
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
-    const { features, x, y } = classicalData(train, problem, 'random-forest');
+    const { features, x, y, classes } = trainingData(train, problem, 'random-forest');
     const regression = problem.task === 'regression';
     const seed = toSeed(params.seed ?? ctx.seed);
     const maxFeatures = featureCount(params.maxFeatures as 'auto' | number, features.length, regression);
-    const forest = fitForest(x, y, regression ? 0 : problem.classes!.length, {
+    const nJobs = params.nJobs ?? ctx.threads;
+    const forest = await fitForest(x, y, classes, {
       nEstimators: params.nEstimators,
       maxFeatures,
       maxDepth: params.maxDepth ?? Infinity,
@@ -48,9 +53,12 @@ export const randomForest = defineTask({
       minSamplesLeaf: params.minSamplesLeaf,
       bootstrap: params.bootstrap,
       seed,
+      nJobs,
+      signal: ctx.signal,
     });
-    const info = { library: 'mlcycle', seed, nEstimators: params.nEstimators, maxFeatures };
-    return { model: classicalSpec('random-forest', problem, features, forest, info, ctx) };
+    ctx.log.info(`random-forest: ${params.nEstimators} trees, ${forest.feature.length} nodes, on ${Math.min(nJobs, params.nEstimators)} thread(s)`);
+    const info = { seed, nEstimators: params.nEstimators, maxFeatures };
+    return { model: modelSpec('random-forest', problem, features, forest, info, ctx) };
   },
 });
 
@@ -60,6 +68,7 @@ export const randomForestAlgorithm = defineAlgorithm({
   task: randomForest,
   supports: ['binary', 'multiclass', 'regression'],
   hyperparameters: ['nEstimators', 'maxDepth', 'maxFeatures', 'minSamplesLeaf'],
-  solver: "bagged CART with per-split feature draws, mlcycle's own",
-  predict: legacyPredict,
+  solver: "CART trees (Gini / squared error, presorted columns) on bootstrap samples with per-split feature draws, grown on worker threads",
+  predict: (model: ModelSpec, x) => forestOutput(model, x),
 });
+

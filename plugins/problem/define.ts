@@ -1,5 +1,6 @@
 import { DataError, defineTask, Table, Type } from '../../core/index.ts';
 import { Problem, type ProblemSpec } from '../kinds.ts';
+import { readNumbers } from '../transformers/_arrow-columns.ts';
 
 const CLASSIFICATION_METRICS = ['accuracy', 'balanced_accuracy', 'f1_macro', 'roc_auc', 'log_loss'];
 const REGRESSION_METRICS = ['r2', 'rmse', 'mae', 'mape'];
@@ -35,16 +36,16 @@ export const defineProblem = defineTask({
     if (!names.includes(target)) {
       throw new DataError(`problem/define: no column '${target}' in the table. Its columns are: ${names.join(', ')}`);
     }
-    const all = Array.from(table.array(target) as ArrayLike<unknown>);
-    const values = all.filter((v) => !isMissing(v));
-    if (values.length === 0) throw new DataError(`problem/define: target '${target}' is missing in all ${all.length} rows`);
-    if (values.length < all.length) ctx.log.warn(`target '${target}' is missing in ${all.length - values.length} of ${all.length} rows; drop them before training`);
+    // Only 'binary' and 'multiclass' need every distinct value (the classes); otherwise reading can
+    // stop counting them once the task is settled, which on a million float targets is most of the time.
+    const enough = params.task === 'regression' ? 2 : params.task === 'auto' ? MAX_NUMERIC_CLASSES + 1 : Infinity;
+    const { rows, present, numeric, distinct, nonNumber } = targetValues(table, target, enough);
+    if (present === 0) throw new DataError(`problem/define: target '${target}' is missing in all ${rows} rows`);
+    if (present < rows) ctx.log.warn(`target '${target}' is missing in ${rows - present} of ${rows} rows; drop them before training`);
 
-    const numeric = values.every((v) => typeof v === 'number');
-    const distinct = [...new Set(values.map((v) => (v instanceof Date ? v.toISOString() : v)))];
     const task = params.task === 'auto' ? autoTask(numeric, distinct) : params.task;
     if (task === 'regression' && !numeric) {
-      throw new DataError(`problem/define: task 'regression' needs a numeric target, but '${target}' holds ${typeof values.find((v) => typeof v !== 'number')} values`);
+      throw new DataError(`problem/define: task 'regression' needs a numeric target, but '${target}' holds ${nonNumber} values`);
     }
     if (distinct.length < 2) {
       const what = task === 'regression' ? 'is constant' : 'has one class';
@@ -71,6 +72,74 @@ export const defineProblem = defineTask({
     return { problem };
   },
 });
+
+/** What problem/define needs to know of the target column, read in one pass. */
+interface TargetValues {
+  rows: number;
+  /** Rows whose target is not missing. */
+  present: number;
+  /** Every present value is a number. */
+  numeric: boolean;
+  /** Distinct present values in first-seen order (Dates as ISO text); numeric ones stop growing at `enough`. */
+  distinct: unknown[];
+  /** `typeof` the first present value that is not a number. */
+  nonNumber?: string;
+}
+
+/**
+ * Reads the target: from Arrow buffers when the column is Arrow Int or Float (no JS value per cell),
+ * else from its values. A numeric target stops collecting distinct values at `enough` (the answer
+ * no longer depends on them); any other column collects them all.
+ */
+function targetValues(table: Parameters<typeof readNumbers>[0], target: string, enough: number): TargetValues {
+  let raw: ArrayLike<unknown> | undefined;
+  const numbers = readNumbers(table, target) ?? floatsOf((raw = table.array(target) as ArrayLike<unknown>));
+  if (numbers) {
+    const seen = new Set<number>();
+    let present = 0;
+    for (let i = 0; i < numbers.length; i++) {
+      const v = numbers[i];
+      if (v !== v) continue; // NaN: missing
+      present++;
+      if (seen.size < enough) seen.add(v);
+    }
+    return { rows: numbers.length, present, numeric: true, distinct: [...seen] };
+  }
+  raw ??= table.array(target) as ArrayLike<unknown>;
+  // Not all numbers: every distinct value counts (they become the classes, or the error names them).
+  const seen = new Set<unknown>();
+  let present = 0;
+  let nonNumber: string | undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
+    if (isMissing(v)) continue;
+    present++;
+    if (nonNumber === undefined && typeof v !== 'number') nonNumber = typeof v;
+    seen.add(v instanceof Date ? v.toISOString() : v);
+  }
+  return { rows: raw.length, present, numeric: nonNumber === undefined, distinct: [...seen], nonNumber };
+}
+
+/**
+ * Values that are all numbers or missing (a typed array, or a plain array such as arquero hands out
+ * for a column it built) as float64 with NaN for missing, so they read like an Arrow numeric
+ * column; undefined when any present value is something else.
+ */
+function floatsOf(values: ArrayLike<unknown>): Float64Array | undefined {
+  if (values instanceof Float64Array) return values;
+  if (ArrayBuffer.isView(values)) {
+    if (values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array) return undefined;
+    return Float64Array.from(values as unknown as ArrayLike<number>);
+  }
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number') out[i] = v;
+    else if (isMissing(v)) out[i] = NaN;
+    else return undefined;
+  }
+  return out;
+}
 
 function autoTask(numeric: boolean, distinct: unknown[]): ProblemSpec['task'] {
   if (numeric && (distinct.length > MAX_NUMERIC_CLASSES || distinct.some((v) => !Number.isInteger(v)))) return 'regression';

@@ -5,13 +5,14 @@ import { categoryKey, isMissing, pickRows, requireColumns, type DataTable } from
 /**
  * The rows at `indices` (ascending, so each split keeps the table's order) as a new table.
  * @example
- * takeRows(table, [0, 2, 5])
+ * takeRows(table, Int32Array.of(0, 2, 5))
  */
-export function takeRows(table: DataTable, indices: readonly number[]): DataTable {
+export function takeRows(table: DataTable, indices: ArrayLike<number>): DataTable {
   let sorted = true;
   for (let i = 1; i < indices.length && sorted; i++) sorted = indices[i - 1] <= indices[i];
   // Folds hold sorted indices already; sorting a copy of a million with a comparator is not free.
-  return pickRows(table, sorted ? indices : Int32Array.from(indices).sort() as unknown as number[]);
+  // (pickRows reads only `length` and `[i]`, so a typed array does for its number[].)
+  return pickRows(table, (sorted ? indices : Int32Array.from(indices).sort()) as unknown as readonly number[]);
 }
 
 /**
@@ -73,17 +74,25 @@ export function allocate(sizes: readonly number[], total: number): number[] {
 /**
  * Turns per-fold test rows into a Folds artifact: each fold's train is every other row, both sorted.
  * @example
- * toFolds(6, [[0, 3], [1, 4], [2, 5]])
+ * toFolds(6, [[0, 3], [1, 4], [2, 5]]) // folds[0]: { train: Int32Array [1, 2, 4, 5], test: Int32Array [0, 3] }
  */
-export function toFolds(rows: number, tests: number[][]): FoldsSpec {
+export function toFolds(rows: number, tests: ArrayLike<number>[]): FoldsSpec {
+  const inTest = new Uint8Array(rows);
   return {
     rows,
     folds: tests.map((test) => {
-      const inTest = new Uint8Array(rows);
-      for (const i of test) inTest[i] = 1;
-      const train: number[] = [];
-      const sorted: number[] = [];
-      for (let i = 0; i < rows; i++) (inTest[i] ? sorted : train).push(i);
+      inTest.fill(0);
+      for (let k = 0; k < test.length; k++) inTest[test[k]] = 1;
+      let nTest = 0;
+      for (let i = 0; i < rows; i++) nTest += inTest[i];
+      const train = new Int32Array(rows - nTest);
+      const sorted = new Int32Array(nTest);
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < rows; i++) {
+        if (inTest[i]) sorted[b++] = i;
+        else train[a++] = i;
+      }
       return { train, test: sorted };
     }),
   };

@@ -1,21 +1,21 @@
 /**
  * Engine overhead on real training: the same MLP fit (same preprocessed penguins table, params, seed,
- * tfjs backend) run (a) through runDag on a two-node DAG, table → algorithms/mlp, and (b) by calling
+ * plain-TypeScript network) run (a) through runDag on a two-node DAG, table → algorithms/mlp, and (b) by calling
  * the mlp task's `run` directly in this thread. Runs alternate (direct, DAG, direct, …) after one
  * warm-up of each; the ratio is median DAG time / median direct time.
- *   node cli/run-ts.mjs test/bench/overhead.bench.ts [--json] [--reps 5] [--epochs 100]
+ *   node cli/run-ts.mjs test/bench/overhead.bench.ts [--json] [--reps 5] [--epochs 1000]
  * Target: ratio ≤ 1.05. The DAG side pays for what the engine does around the fit: cache key and code
  * digest, Arrow encode + sha256 + blob write of the table, the worker thread the task asks for
- * (isolation: 'worker') with its own module load and tfjs init, model encode + store, SQLite events.
+ * (isolation: 'worker') with its own module load, model encode + store, SQLite events. The epoch count is
+ * fixed (tol 0, no early stopping) so both sides do the same work.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dag, defineTask, openWorkspace, readArtifact, runDag, Table, Type, type OutputDigest } from '../../core/index.ts';
-import { initTf } from '../../plugins/algorithms/_backend.ts';
 import { mlp } from '../../plugins/algorithms/mlp.ts';
-import { Problem, type ModelSpec } from '../../plugins/kinds.ts';
+import { Model, Problem, type ModelSpec } from '../../plugins/kinds.ts';
 import { csvLoader } from '../../plugins/loaders/csv.ts';
 import { defineProblem } from '../../plugins/problem/define.ts';
 import { apply } from '../../plugins/transformers/apply.ts';
@@ -26,8 +26,8 @@ const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const json = args.includes('--json');
 const reps = flag('--reps', 5);
-const epochs = flag('--epochs', 100);
-const PARAMS = { hiddenLayers: [32, 16], epochs, learningRate: 0.01, batchSize: 32, seed: 7 };
+const epochs = flag('--epochs', 1000);
+const PARAMS = { hiddenLayers: [32, 16], maxIter: epochs, tol: 0, nIterNoChange: epochs, earlyStopping: false, learningRate: 0.01, batchSize: 32, seed: 7 };
 const csv = fileURLToPath(new URL('../fixtures/data/penguins.csv', import.meta.url));
 
 // The preprocessed table, made once: both sides train on exactly these rows.
@@ -81,16 +81,14 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const sameBytes = (a: ModelSpec, b: ModelSpec) => Buffer.from(a.tfjs!.weightData).equals(Buffer.from(b.tfjs!.weightData));
+const sameBytes = (a: ModelSpec, b: ModelSpec) => Buffer.from(Model.encode(a)).equals(Buffer.from(Model.encode(b)));
 
 async function main() {
   const home = mkdtempSync(join(tmpdir(), 'mlcycle-overhead-'));
-  const { backend } = await initTf();
   const times = { direct: [] as number[], dag: [] as number[], dagTrainNode: [] as number[] };
   let identical = true;
-  let backends = new Set<string>();
   try {
-    // Warm-up: tfjs kernels, jiti module cache, first SQLite open.
+    // Warm-up: jiti module cache, the worker thread, first SQLite open.
     const w1 = await direct();
     const w2 = await viaDag(home);
     const warmup = { direct: w1.ms, dag: w2.ms };
@@ -102,12 +100,11 @@ async function main() {
       times.dag.push(g.ms);
       times.dagTrainNode.push(g.trainNodeMs);
       identical &&= sameBytes(d.model, g.model);
-      backends = new Set([...backends, String(d.model.info?.backend), String(g.model.info?.backend)]);
       process.stderr.write(`rep ${i + 1}: direct ${d.ms.toFixed(0)} ms, dag ${g.ms.toFixed(0)} ms (train node ${g.trainNodeMs.toFixed(0)} ms)\n`);
     }
     const ratio = median(times.dag) / median(times.direct);
     const report = {
-      node: process.version, backend, modelBackends: [...backends], rows: prepared.numRows(), features: prepared.numCols() - 1,
+      node: process.version, rows: prepared.numRows(), features: prepared.numCols() - 1,
       params: PARAMS, reps, warmup, times,
       medianMs: { direct: median(times.direct), dag: median(times.dag), dagTrainNode: median(times.dagTrainNode) },
       overheadMs: median(times.dag) - median(times.direct), ratio, target: '≤ 1.05', ok: ratio <= 1.05, identicalWeights: identical,
@@ -115,7 +112,7 @@ async function main() {
     if (json) {
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     } else {
-      console.log(`MLP ${JSON.stringify(PARAMS.hiddenLayers)} × ${epochs} epochs on ${report.rows} penguins rows, tfjs backend ${[...backends].join('/')}, ${reps} interleaved reps, ${process.version}`);
+      console.log(`MLP ${JSON.stringify(PARAMS.hiddenLayers)} × ${epochs} epochs on ${report.rows} penguins rows, ${reps} interleaved reps, ${process.version}`);
       console.log(`direct mlp.run   median ${report.medianMs.direct.toFixed(0)} ms   (${times.direct.map((t) => t.toFixed(0)).join(', ')})`);
       console.log(`runDag (2 nodes) median ${report.medianMs.dag.toFixed(0)} ms   (${times.dag.map((t) => t.toFixed(0)).join(', ')})`);
       console.log(`  of which the train node (worker + fit) median ${report.medianMs.dagTrainNode.toFixed(0)} ms; the rest of the run ${(report.medianMs.dag - report.medianMs.dagTrainNode).toFixed(0)} ms`);

@@ -2,7 +2,8 @@
  * Writes the quality benchmark's inputs, once, so that mlcycle and scikit-learn read identical rows
  * and identical folds (the outputs are committed; re-run only to change datasets, k or seed):
  *   node cli/run-ts.mjs test/bench/quality-data.ts
- * 1. test/fixtures/data/{iris,penguins,cars-mpg}.csv from the packages in node_modules, already clean
+ * 1. test/fixtures/data/{iris,penguins,cars-mpg}.csv from the packages in node_modules and
+ *    {diabetes,digits}.csv from scikit-learn's bundled datasets (Debian's /usr/bin/python3), already clean
  *    (no duplicate rows, no missing target) so cleaning steps in dags/tabular.ts are no-ops and row i
  *    of the CSV is row i of the table the DAG splits.
  * 2. test/bench/sklearn/folds/<dataset>.json: each fold's test row indices, from mlcycle's own
@@ -10,6 +11,7 @@
  *    loaders/csv reads it. test/bench/sklearn/reference.py reads these; quality.bench.ts checks that
  *    the DAG's folds artifact equals them.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +41,26 @@ function carRows(): Row[] {
   return cars.map(({ Name: _name, Year, ...rest }) => ({ ...rest, Year: Number(String(Year).slice(0, 4)) }));
 }
 
-const SOURCES: Record<string, () => Row[]> = { iris: irisRows, penguins: penguinRows, cars: carRows };
+/**
+ * A dataset shipped inside scikit-learn (Debian's python3-sklearn reads it from a local file, no network),
+ * as rows: its features under scikit-learn's names, then the target under `target`.
+ */
+function sklearnRows(loader: 'load_diabetes(scaled=False)' | 'load_digits()', target: string): Row[] {
+  const code = [
+    'import json, sklearn.datasets as d',
+    `b = d.${loader}`,
+    `print(json.dumps([dict(zip([*b.feature_names, ${JSON.stringify(target)}], [*map(float, x), float(y)])) for x, y in zip(b.data, b.target)]))`,
+  ].join('\n');
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', code], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+}
+
+const SOURCES: Record<string, () => Row[]> = {
+  iris: irisRows, penguins: penguinRows, cars: carRows,
+  // Diabetes unscaled: 442 patients, 10 baseline measurements, disease progression a year later (25–346).
+  diabetes: () => sklearnRows('load_diabetes(scaled=False)', 'progression'),
+  // Digits: 1,797 8×8 images, pixel intensities 0–16 as 64 features, the digit 0–9 as the class.
+  digits: () => sklearnRows('load_digits()', 'digit'),
+};
 
 /** Keeps the first of identical rows and drops rows whose target is missing. */
 function clean(rows: Row[], target: string): { rows: Row[]; duplicates: number; missingTarget: number } {
@@ -85,7 +106,7 @@ async function foldsFor(info: DatasetInfo, csvPath: string) {
     seed: FOLDS_SEED,
     rows: folds.rows,
     columns: table.columnNames(),
-    test: folds.folds.map((f: { test: number[] }) => f.test),
+    test: folds.folds.map((f: { test: Int32Array }) => Array.from(f.test)),
   };
 }
 

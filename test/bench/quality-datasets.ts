@@ -22,6 +22,10 @@ export const DATASETS: DatasetInfo[] = [
   { name: 'iris', csv: 'test/fixtures/data/iris.csv', target: 'species', task: 'multiclass', algorithms: CLASSIFIERS },
   { name: 'penguins', csv: 'test/fixtures/data/penguins.csv', target: 'Species', task: 'multiclass', algorithms: CLASSIFIERS },
   { name: 'cars', csv: 'test/fixtures/data/cars-mpg.csv', target: 'Miles_per_Gallon', task: 'regression', algorithms: REGRESSORS },
+  // A regression target far from zero (25–346): a model that does not standardise it shows it.
+  { name: 'diabetes', csv: 'test/fixtures/data/diabetes.csv', target: 'progression', task: 'regression', algorithms: REGRESSORS },
+  // Wide and multi-class: 64 pixel features (many constant), 10 classes.
+  { name: 'digits', csv: 'test/fixtures/data/digits.csv', target: 'digit', task: 'multiclass', algorithms: CLASSIFIERS },
 ];
 
 /** Within target: accuracy within 1.5 points of scikit-learn, R² within 0.03. */

@@ -79,7 +79,7 @@ async function runTabular(info: DatasetInfo, algorithm: string, home: string): P
 /** The DAG must have cut exactly the folds scikit-learn was scored on, or the comparison means little. */
 function checkFolds(info: DatasetInfo, got: FoldsSpec, want: FoldFile): string | undefined {
   if (got.rows !== want.rows) return `${info.name}: the DAG split ${got.rows} rows, the fold file has ${want.rows}`;
-  const same = got.folds.length === want.test.length && got.folds.every((f, i) => JSON.stringify(f.test) === JSON.stringify(want.test[i]));
+  const same = got.folds.length === want.test.length && got.folds.every((f, i) => JSON.stringify(Array.from(f.test)) === JSON.stringify(want.test[i]));
   return same ? undefined : `${info.name}: the DAG's folds differ from test/bench/sklearn/folds/${info.name}.json (re-run quality-data.ts and reference.py)`;
 }
 
@@ -128,7 +128,7 @@ async function main() {
 }
 
 function print(rows: Row[], problems: string[]) {
-  console.log(`dags/tabular.ts, ${FOLDS_K}-fold CV (seed ${FOLDS_SEED}) vs scikit-learn ${reference._meta.sklearn} on the same folds; accuracy and R² ×100, rmse in mpg`);
+  console.log(`dags/tabular.ts, ${FOLDS_K}-fold CV (seed ${FOLDS_SEED}) vs scikit-learn ${reference._meta.sklearn} on the same folds; accuracy and R² ×100, rmse in the target's units`);
   const head = ['dataset', 'algorithm', 'metric', 'mlcycle mean ± std', 'sklearn mean ± std', 'diff', 'target', 'ok'];
   const cells = rows.map((r) => [
     r.dataset, r.algorithm, r.metric,

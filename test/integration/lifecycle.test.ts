@@ -48,7 +48,7 @@ describe('penguins lifecycle', () => {
   let first: Run;
 
   beforeAll(async () => {
-    first = await run(penguins.build({ params: { epochs: 5, out } }), home);
+    first = await run(penguins.build({ params: { maxIter: 5, out } }), home);
   }, 180_000);
 
   it('the exported bundle, fed the raw test rows, reproduces the predict node\'s predictions', async () => {
@@ -73,18 +73,18 @@ describe('penguins lifecycle', () => {
 
   it('a changed testFraction re-runs the split and everything below it, and nothing above', async () => {
     expect(cachedIds(first.summary)).toEqual([]);
-    const second = await run(penguins.build({ params: { epochs: 5, out, testFraction: 0.3 } }), home);
+    const second = await run(penguins.build({ params: { maxIter: 5, out, testFraction: 0.3 } }), home);
     expect(cachedIds(second.summary)).toEqual(['clean', 'dedupe', 'define', 'load', 'validate']);
     expect(executedIds(second.summary)).toEqual(
       ['evaluate', 'export', 'predict', 'prepare-test', 'prepare-train', 'preprocess', 'report', 'split', 'train'],
     );
     // Back to the first params: every node is a hit but the exporter, whose folder the second run
     // replaced with its own bundle, so it writes the first bundle again.
-    const third = await run(penguins.build({ params: { epochs: 5, out } }), home);
+    const third = await run(penguins.build({ params: { maxIter: 5, out } }), home);
     expect(executedIds(third.summary)).toEqual(['export']);
     expect(third.summary.outputs.metrics).toEqual(first.summary.outputs.metrics);
     // Unchanged params, bundle intact: nothing runs at all.
-    const fourth = await run(penguins.build({ params: { epochs: 5, out } }), home);
+    const fourth = await run(penguins.build({ params: { maxIter: 5, out } }), home);
     expect(executedIds(fourth.summary)).toEqual([]);
   }, 180_000);
 });

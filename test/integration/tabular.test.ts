@@ -164,7 +164,7 @@ describe('dags/tabular.ts', () => {
     const bad = await runCli(['run', dagFile, '--param', 'data=iris.xlsx', '--param', 'target=y', '--param', 'task=regression',
       '--param', 'algorithm=logreg', '--home', home], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("param 'algorithm': 'logreg' is a classifier but task is 'regression'");
+    expect(bad.stderr).toContain("param 'algorithm': 'logreg' fits classification only, and this problem is regression; use linear, mlp, forest, tree, knn");
     expect(bad.stderr).toMatch(/param 'data': cannot tell the format of 'iris\.xlsx' from its extension; use one of \.csv, \.tsv/);
     expect(existsSync(home)).toBe(false);
   }, 60_000);
@@ -177,5 +177,22 @@ describe('dags/tabular.ts', () => {
     expect([...built.nodes.keys()].filter((id) => id.startsWith('evaluate-'))).toHaveLength(5);
     expect(built.nodes.get('cv')?.inputs.folds).toHaveLength(5);
     expect(built.nodes.get('export')?.params.out).toBe('/tmp/bundles/x');
+  });
+
+  it("exposes every algorithm's hyperparameters as '<algorithm>.<param>' DAG params; only the chosen one's reach its node", () => {
+    const built = tabular.build({
+      params: { data: 'x.csv', target: 'y', algorithm: 'forest', 'forest.nEstimators': 7, 'forest.maxDepth': 3, 'logreg.C': 0.5 },
+      cwd: '/tmp',
+    });
+    const names = built.params.map((p) => p.name);
+    for (const name of ['logreg.C', 'linear.alpha', 'mlp.hiddenLayers', 'forest.nEstimators', 'tree.maxDepth', 'knn.k', 'bayes.varSmoothing']) {
+      expect(names).toContain(name);
+    }
+    const train = built.nodes.get('train-0')!.params;
+    expect(train).toMatchObject({ nEstimators: 7, maxDepth: 3, maxFeatures: 'auto', seed: 0 });
+    expect(train).not.toHaveProperty('C');
+    // An optional hyperparameter left at null is left out, so the task's own default (unlimited depth) holds.
+    expect(tabular.build({ params: { data: 'x.csv', target: 'y', algorithm: 'tree' }, cwd: '/tmp' }).nodes.get('train')!.params).not.toHaveProperty('maxDepth');
+    expect(() => tabular.build({ params: { data: 'x.csv', target: 'y', 'knn.k': 0 }, cwd: '/tmp' })).toThrow(/param 'knn.k'/);
   });
 });

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IntegrityError, NonRetryableError, ValidationError } from '../../core/index.ts';
+import type { ModelSpec } from '../../plugins/kinds.ts';
 import { predictTable } from '../../plugins/algorithms/_predict.ts';
 import { loadBundle, predictBundle } from '../../plugins/exporters/_bundle-io.ts';
 import { bundle } from '../../plugins/exporters/bundle.ts';
@@ -39,7 +40,7 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
     const out = await exportTo(path.join(root, 'tree'), tree);
     const manifestBytes = await readFile(path.join(root, 'tree', 'manifest.json'));
     const manifestSha256 = createHash('sha256').update(manifestBytes).digest('hex');
-    expect(out).toEqual({ path: path.join(root, 'tree'), name: 'penguins', files: ['manifest.json', 'model.json', 'preprocessing.json'], manifestSha256 });
+    expect(out).toEqual({ path: path.join(root, 'tree'), name: 'penguins', files: ['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json'], manifestSha256 });
     // verifyOutputs: the cached result holds while the folder has this manifest, and not after a change.
     expect(bundle.verifyOutputs!({ bundle: out }, { out: out.path, name: 'penguins' })).toBe(true);
     const manifest = JSON.parse(manifestBytes.toString('utf8'));
@@ -53,7 +54,7 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
     expect(manifest.features.map((f: { name: string }) => f.name)).toEqual(
       ['Island', 'Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Sex'],
     );
-    expect(Object.keys(manifest.files).sort()).toEqual(['model.json', 'preprocessing.json']);
+    expect(Object.keys(manifest.files).sort()).toEqual(['arrays.bin', 'model.json', 'preprocessing.json']);
     // The rename left no temp folders beside the bundle.
     expect((await readdir(root)).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -72,31 +73,26 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
     expect(hits / truth.length).toBeGreaterThan(0.9);
   });
 
-  it('round-trips a TensorFlow.js model through model.json + weights.bin', async () => {
+  it('round-trips a model holding typed arrays through model.json + arrays.bin, byte for byte', async () => {
     const logreg = await trainPenguins('logreg');
     const out = await exportTo(path.join(root, 'logreg'), logreg);
-    expect(out.files).toEqual(['manifest.json', 'model.json', 'preprocessing.json', 'weights.bin']);
+    expect(out.files).toEqual(['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json']);
     const loaded = await loadBundle(out.path);
-    expect(loaded.manifest.lineage.tfjsVersion).toMatch(/^\d+\.\d+\.\d+/);
-    expect(loaded.model.tfjs!.weightData).toEqual(logreg.model.tfjs!.weightData);
+    const coef = (m: ModelSpec) => (m.classical as { coef: Float64Array }).coef;
+    expect(coef(loaded.model)).toBeInstanceOf(Float64Array);
+    expect(coef(loaded.model)).toEqual(coef(logreg.model));
+    // The coefficients are raw float64 bytes, not decimal text in model.json.
+    expect(await readFile(path.join(out.path, 'model.json'), 'utf8')).not.toContain(String(coef(logreg.model)[0]));
     const preds = await predictBundle(loaded, logreg.rows.test);
     const direct = await predictTable(logreg.model, logreg.testX);
     expect(preds.array('prob_Gentoo')).toEqual(direct.array('prob_Gentoo'));
-    // The folder is a TensorFlow.js layers model too: tfjs's own loader reads model.json + weights.bin.
-    const tf = await import('@tensorflow/tfjs');
-    // A file-backed fetch; JSON is parsed in this realm (a real Response's objects confuse tfjs under jest's vm).
-    const fetchFunc = async (url: string | URL | Request): Promise<Response> => {
-      const bytes = await readFile(path.join(out.path, path.basename(new URL(String(url)).pathname)));
-      return {
-        ok: true, status: 200,
-        json: async () => JSON.parse(bytes.toString('utf8')),
-        arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-      } as unknown as Response;
-    };
-    const tfModel = await tf.loadLayersModel(tf.io.http('http://bundle/model.json', { fetchFunc }));
-    expect(tfModel.inputs[0]!.shape).toEqual([null, logreg.model.features.length]);
-    tfModel.dispose();
-  }, 60_000);
+    // A changed byte in arrays.bin is caught by the manifest, like any other file.
+    const bin = path.join(out.path, 'arrays.bin');
+    const bytes = await readFile(bin);
+    bytes[3] ^= 1;
+    await writeFile(bin, bytes);
+    await expect(loadBundle(out.path)).rejects.toThrow(/arrays.bin does not match the manifest/);
+  });
 
   it('replaces an existing bundle, but never a folder that is not a bundle', async () => {
     const dir = path.join(root, 'replace');

@@ -40,6 +40,6 @@ export async function trainPenguins(algorithm: 'tree' | 'logreg'): Promise<Train
   const trainX = applyTransform(train, transform);
   const { model } = algorithm === 'tree'
     ? await runTask(decisionTree, { train: trainX, problem }, { maxDepth: 4 })
-    : await runTask(logisticRegression, { train: trainX, problem }, { epochs: 30, validationFraction: 0, seed: 7 });
+    : await runTask(logisticRegression, { train: trainX, problem }, { C: 1 });
   return { rows, problem, schema, transform, model, testX: applyTransform(from(rows.test), transform) };
 }

@@ -22,15 +22,20 @@ const ids = (t: ColumnTable) => Array.from(t.array('row') as ArrayLike<number>);
 const count = (xs: unknown[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [String(x)]: (m[String(x)] ?? 0) + 1 }), {});
 const CLASS_SIZES = { Adelie: 152, Chinstrap: 68, Gentoo: 124 };
 
+const ascending = (xs: ArrayLike<number>) => Array.prototype.every.call(xs, (x: number, i: number) => i === 0 || xs[i - 1] < x);
+/** Equal int arrays, compared as bytes (jest's toEqual walks a 100k-element array slowly). */
+const sameInts = (a: Int32Array, b: Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
 /** Every row in exactly one test fold, and each fold's train is exactly the other rows. */
 function expectPartition(folds: FoldsSpec, n: number): void {
-  const tests = folds.folds.flatMap((f) => f.test);
+  const tests = folds.folds.flatMap((f) => Array.from(f.test));
   expect(tests.length).toBe(n);
   expect(new Set(tests).size).toBe(n);
   for (const f of folds.folds) {
     expect(f.train.length + f.test.length).toBe(n);
     const test = new Set(f.test);
     expect(f.train.some((r) => test.has(r))).toBe(false);
+    expect([ascending(f.test), ascending(f.train)]).toEqual([true, true]);
   }
 }
 
@@ -103,7 +108,7 @@ describe('splitters/k-fold and stratified-k-fold', () => {
     expect(Buffer.from(Folds.encode((await runTask(kFold, { table: penguins() }, { seed: 0 })).folds))).toEqual(bytes);
     expect(Buffer.from(Folds.encode((await runTask(kFold, { table: penguins() }, { seed: 9 })).folds))).not.toEqual(bytes);
     const blocks = await runTask(kFold, { table: penguins() }, { k: 4, shuffle: false });
-    expect(blocks.folds.folds[1].test).toEqual(Array.from({ length: 86 }, (_, i) => 86 + i));
+    expect(blocks.folds.folds[1].test).toEqual(Int32Array.from({ length: 86 }, (_, i) => 86 + i));
     await expect(runTask(kFold, { table: penguins().slice(0, 3) }, { k: 4 })).rejects.toThrow('params.k is 4 but the table has only 3 row(s)');
   });
 
@@ -112,7 +117,7 @@ describe('splitters/k-fold and stratified-k-fold', () => {
     expectPartition(folds, 344);
     const species = rows.map((r) => r.Species);
     for (const f of folds.folds) {
-      const c = count(f.test.map((r: number) => species[r]));
+      const c = count(Array.from(f.test as Int32Array, (r) => species[r]));
       for (const [label, size] of Object.entries(CLASS_SIZES)) expect(Math.abs(c[label] - size / 5)).toBeLessThan(1);
     }
     const again = await runTask(stratifiedKFold, { table: penguins(), problem }, { k: 5, seed: 2 });
@@ -133,8 +138,8 @@ describe('splitters/select-fold', () => {
     const table = penguins();
     const { folds } = await runTask(stratifiedKFold, { table, problem }, { k: 4 });
     const { train, test } = await runTask(selectFold, { table, folds }, { fold: 3 });
-    expect(ids(test)).toEqual(folds.folds[3].test);
-    expect(ids(train)).toEqual(folds.folds[3].train);
+    expect(ids(test)).toEqual(Array.from(folds.folds[3].test));
+    expect(ids(train)).toEqual(Array.from(folds.folds[3].train));
     await expect(runTask(selectFold, { table, folds }, { fold: 4 })).rejects.toThrow('params.fold is 4 but there are 4 folds (0..3)');
     await expect(runTask(selectFold, { table: table.slice(0, 100), folds }, { fold: 0 })).rejects.toThrow(/folds were made for 344 rows/);
   });
@@ -143,6 +148,50 @@ describe('splitters/select-fold', () => {
     const even = penguins().filter((d: any) => d.row % 2 === 0);
     const { folds } = await runTask(kFold, { table: even }, { k: 3 });
     const { test } = await runTask(selectFold, { table: even, folds }, { fold: 1 });
-    expect(ids(test)).toEqual(folds.folds[1].test.map((i: number) => 2 * i));
+    expect(ids(test)).toEqual(Array.from(folds.folds[1].test as Int32Array, (i) => 2 * i));
+  });
+});
+
+describe('the Folds artifact', () => {
+  it('stores 100k rows of folds as about 4 bytes an index, not decimal text, and round-trips them', async () => {
+    const n = 100_000;
+    const table = aq.table({ x: Float64Array.from({ length: n }, (_, i) => i) });
+    const { folds } = await runTask(kFold, { table }, { k: 5, seed: 3 });
+    expectPartition(folds, n);
+    const bytes = Folds.encode(folds);
+    // 5 folds × (train + test) = 5n indices of 4 bytes, plus a header of a few hundred bytes.
+    expect(bytes.byteLength).toBeGreaterThanOrEqual(4 * 5 * n);
+    expect(bytes.byteLength).toBeLessThan(4 * 5 * n + 1024);
+    expect(Buffer.from(bytes.subarray(0, 5)).toString()).toBe('MLCF1');
+    const back = Folds.decode(bytes);
+    expect(back.rows).toBe(n);
+    expect(back.folds).toHaveLength(5);
+    for (const [i, f] of back.folds.entries()) {
+      expect(f.train).toBeInstanceOf(Int32Array);
+      expect(f.test).toBeInstanceOf(Int32Array);
+      expect([f.train.length, f.test.length]).toEqual([folds.folds[i].train.length, folds.folds[i].test.length]);
+      expect(sameInts(f.train, folds.folds[i].train) && sameInts(f.test, folds.folds[i].test)).toBe(true);
+    }
+    // Same seed, same bytes: the cache relies on it.
+    const again = await runTask(kFold, { table }, { k: 5, seed: 3 });
+    expect(Buffer.from(Folds.encode(again.folds)).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('still decodes the JSON form of older versions (a cached blob from before)', () => {
+    const legacy = Buffer.from('{"folds":[{"test":[0,3],"train":[1,2,4,5]},{"test":[1,4],"train":[0,2,3,5]}],"rows":6}');
+    const folds = Folds.decode(new Uint8Array(legacy));
+    expect(folds).toEqual({ rows: 6, folds: [{ test: Int32Array.of(0, 3), train: Int32Array.of(1, 2, 4, 5) }, { test: Int32Array.of(1, 4), train: Int32Array.of(0, 2, 3, 5) }] });
+    // …and re-encodes it in the binary form, readable by select-fold as before.
+    expect(Folds.decode(Folds.encode(folds))).toEqual(folds);
+    expect(() => Folds.decode(new Uint8Array(Buffer.from('{"rows":6,"folds":[{"test":[0,9],"train":[1]}]}')))).toThrow('index 9 at position 1 is not a row of a 6-row table');
+    expect(() => Folds.decode(new Uint8Array(Buffer.from('[1,2]')))).toThrow(NonRetryableError);
+  });
+
+  it('refuses indices that are not rows of the table instead of storing them wrapped', () => {
+    const spec = (test: number[]) => ({ rows: 4, folds: [{ train: Int32Array.of(0), test: test as unknown as Int32Array }] });
+    expect(() => Folds.encode(spec([1, 2.5]))).toThrow('index 2.5 at position 1 is not a row of a 4-row table');
+    expect(() => Folds.encode(spec([2 ** 32 + 1]))).toThrow(NonRetryableError);
+    expect(() => Folds.encode(spec([-1]))).toThrow(NonRetryableError);
+    expect(Folds.decode(Folds.encode(spec([1, 3]))).folds[0].test).toEqual(Int32Array.of(1, 3));
   });
 });

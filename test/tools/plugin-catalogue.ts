@@ -76,13 +76,20 @@ export interface TaskInfo {
 /** What an algorithm definition adds to its training task's entry. */
 export interface AlgorithmInfo { name: string; supports: string[]; hyperparameters: string[]; solver: string }
 
-/** plugins/<category>/<file>.ts, without helpers (`_*.ts`) and declaration files, sorted. */
+/**
+ * Public modules inside a category that define no task: what other folders (DAGs, sweeps, user
+ * plugins) use to work with the category's tasks, such as the algorithm registry.
+ */
+export const SUPPORT_MODULES = new Set(['algorithms/define-algorithm.ts', 'algorithms/registry.ts', 'algorithms/hyperparameters.ts']);
+
+/** plugins/<category>/<file>.ts, without helpers (`_*.ts`), support modules and declaration files, sorted. */
 export function taskFiles(root = repoRoot): string[] {
   const plugins = join(root, 'plugins');
   const out: string[] = [];
   for (const dir of readdirSync(plugins, { withFileTypes: true })) {
     if (!dir.isDirectory() || dir.name.startsWith('_')) continue;
     for (const f of readdirSync(join(plugins, dir.name))) {
+      if (SUPPORT_MODULES.has(`${dir.name}/${f}`)) continue;
       if (f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_')) out.push(join(plugins, dir.name, f));
     }
   }

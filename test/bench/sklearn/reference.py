@@ -8,10 +8,12 @@ For each dataset it reads the same CSV mlcycle reads (test/fixtures/data/) and t
 makes (test/bench/sklearn/folds/<dataset>.json, written by test/bench/quality-data.ts with mlcycle's own
 splitters), and fits per fold the preprocessing of transformers/auto-preprocess: numeric columns median-
 imputed then standard-scaled, string columns most-frequent-imputed then one-hot encoded (unknown → all
-zeros), all fitted on the fold's training rows only. Estimators use scikit-learn defaults except where a
-comment says why. Standard deviations are population (ddof = 0), like evaluators/cross-validation.
+zeros), all fitted on the fold's training rows only. The estimators are speed-peer.py's (the settings
+mlcycle's algorithms use; see below). Standard deviations are population (ddof = 0), like
+evaluators/cross-validation.
 """
 import csv
+import importlib.util
 import json
 import math
 import platform
@@ -22,46 +24,36 @@ from pathlib import Path
 import numpy as np
 import scipy
 import sklearn
-from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.metrics import (accuracy_score, balanced_accuracy_score, f1_score, mean_absolute_error,
                              mean_squared_error, r2_score)
-from sklearn.naive_bayes import GaussianNB
-from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
-from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 ROOT = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
-DATASETS = ['iris', 'penguins', 'cars']
+DATASETS = ['iris', 'penguins', 'cars', 'diabetes', 'digits']
 MISSING = {'', 'NA', 'N/A', 'null', 'NaN'}  # loaders/csv's default missing cells
-SEED = 0
 
-# mlcycle's tfjs models default to adam, learningRate 0.01 (mlp), 100 epochs, batch 32, hidden [32, 16]:
-# the MLP reference gets the same architecture and training budget rather than scikit-learn's 0.001 / 200.
-MLP = dict(hidden_layer_sizes=(32, 16), learning_rate_init=0.01, max_iter=100, batch_size=32, random_state=SEED)
 
-CLASSIFIERS = {
-    'logreg': lambda: LogisticRegression(max_iter=1000),  # default C = 1.0; max_iter only so lbfgs converges
-    'mlp': lambda: MLPClassifier(**MLP),
-    'forest': lambda: RandomForestClassifier(n_estimators=100, random_state=SEED),
-    'tree': lambda: DecisionTreeClassifier(random_state=SEED),
-    'knn': lambda: KNeighborsClassifier(n_neighbors=5),
-    'bayes': lambda: GaussianNB(),
-}
-REGRESSORS = {
-    'linear': lambda: LinearRegression(),
-    # mlcycle standardises a regression target before training its network; so does this.
-    'mlp': lambda: TransformedTargetRegressor(regressor=MLPRegressor(**MLP), transformer=StandardScaler()),
-    'forest': lambda: RandomForestRegressor(n_estimators=100, random_state=SEED),
-    'tree': lambda: DecisionTreeRegressor(random_state=SEED),
-    'knn': lambda: KNeighborsRegressor(n_neighbors=5),
-}
+def _speed_peer():
+    """The estimators of speed-peer.py (npm run bench:speed), so both benchmarks compare with the same models."""
+    spec = importlib.util.spec_from_file_location('speed_peer', HERE / 'speed-peer.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# scikit-learn defaults with the settings mlcycle's algorithms use (issue 6): LogisticRegression(C=1,
+# max_iter=1000); LinearRegression(); MLP hidden (100,), adam, lr 1e-3, batch min(200, n), at most 200
+# iterations, early stopping on a 10% validation share (tol 1e-4, 10 iterations without change), the
+# regression target standardised (TransformedTargetRegressor, as mlcycle does); RandomForest*(100 trees);
+# DecisionTree*; KNeighbors*(5); GaussianNB(). All random_state 0.
+_PEER = _speed_peer()
+CLASSIFIERS = _PEER.CLASSIFIERS
+REGRESSORS = _PEER.REGRESSORS
 
 
 def read_csv(path, target):
@@ -144,6 +136,7 @@ def main():
         'python': platform.python_version(), 'sklearn': sklearn.__version__, 'numpy': np.__version__,
         'scipy': scipy.__version__, 'std': 'population (ddof = 0)',
         'preprocessing': 'per fold: numeric median impute + StandardScaler; string most_frequent impute + OneHotEncoder(handle_unknown=ignore)',
+        'mlp': {k: list(v) if isinstance(v, tuple) else v for k, v in _PEER.MLP.items()},
         'estimators': {
             'classification': {k: repr(v()) for k, v in CLASSIFIERS.items()},
             'regression': {k: repr(v()) for k, v in REGRESSORS.items()},
