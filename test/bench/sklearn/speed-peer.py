@@ -57,11 +57,11 @@ REGRESSION_NOISE = 50.0
 # scikit-learn-like MLP settings, which mlcycle's MLP adopts (issue 6); shared with reference.py.
 MLP = dict(hidden_layer_sizes=(100,), activation='relu', solver='adam', alpha=1e-4, batch_size='auto',
            learning_rate_init=1e-3, max_iter=200, early_stopping=True, validation_fraction=0.1,
-           n_iter_no_change=10, tol=1e-4, random_state=SEED)
+           n_iter_no_change=10, tol=1e-4)
 
 CLASSIFIERS = {
     'logreg': lambda: LogisticRegression(C=1.0, max_iter=1000),
-    'mlp': lambda: MLPClassifier(**MLP),
+    'mlp': lambda: MLPClassifier(**MLP, random_state=SEED),
     # n_jobs=1 inside: cross_val_score's n_jobs=2 already occupies both cores.
     'forest': lambda: RandomForestClassifier(n_estimators=100, random_state=SEED, n_jobs=1),
     'tree': lambda: DecisionTreeClassifier(random_state=SEED),
@@ -70,7 +70,7 @@ CLASSIFIERS = {
 }
 REGRESSORS = {
     'linear': lambda: LinearRegression(),
-    'mlp': lambda: TransformedTargetRegressor(regressor=MLPRegressor(**MLP), transformer=StandardScaler()),
+    'mlp': lambda: TransformedTargetRegressor(regressor=MLPRegressor(**MLP, random_state=SEED), transformer=StandardScaler()),
     'forest': lambda: RandomForestRegressor(n_estimators=100, random_state=SEED, n_jobs=1),
     'tree': lambda: DecisionTreeRegressor(random_state=SEED),
     'knn': lambda: KNeighborsRegressor(n_neighbors=5),
