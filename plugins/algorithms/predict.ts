@@ -11,6 +11,9 @@ import { predictTable } from './_predict.ts';
 export const predict = defineTask({
   name: 'algorithms/predict',
   version: 1,
+  // Prediction can be the costly half (k-NN searches every training row): in the worker pool, the
+  // folds of a cross-validation predict side by side instead of one after another on the main thread.
+  isolation: 'worker',
   params: Type.Object({}),
   inputs: { model: Model, table: Table },
   outputs: { predictions: Table },

@@ -97,7 +97,8 @@ export async function float32Net(dir: string): Promise<Net> {
   const algorithms = join(here, '../../plugins/algorithms');
   const f32 = (file: string) => readFileSync(join(algorithms, file), 'utf8').replaceAll('Float64Array', 'Float32Array');
   writeFileSync(join(dir, '_mlp-kernels.ts'), f32('_mlp-kernels.ts').replace("from './_mlp-net.ts'", `from '${join(algorithms, '_mlp-net.ts')}'`));
-  writeFileSync(join(dir, '_mlp-net.ts'), f32('_mlp-net.ts').replace("from './_dense.ts'", `from '${join(algorithms, '_dense.ts')}'`));
+  // The float32 copy keeps plain JS loops: the SIMD kernels work on float64.
+  writeFileSync(join(dir, '_mlp-net.ts'), f32('_mlp-net.ts').replace("from './_dense.ts'", `from '${join(algorithms, '_dense.ts')}'`).replace("from './_mlp-simd.ts'", "from './_mlp-kernels.ts'"));
   return (await import(join(dir, '_mlp-net.ts'))) as Net;
 }
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dag, openWorkspace, planDag, runDag, Type, type RunEvent, type RunOptions } from '../../core/index.ts';
-import { add, busy, flaky, peak, slow, source, sum, writeOut } from '../fixtures/tasks/basic.ts';
+import { add, busy, flaky, peak, slow, source, sum, threadsSeen, writeOut } from '../fixtures/tasks/basic.ts';
 
 const home = () => mkdtempSync(join(tmpdir(), 'mlcycle-engine-'));
 
@@ -24,6 +24,18 @@ const chain = dag('chain', (b) => {
 });
 
 describe('engine', () => {
+  it("shares the run's concurrency among the nodes in flight as ctx.threads", async () => {
+    const alone = dag('alone', (b) => ({ t: b.add('t', threadsSeen, {}).value }));
+    expect((await run(alone.build(), { home: home(), concurrency: 3 })).summary.outputs.t).toBe(3);
+    // Two independent nodes at concurrency 2: the first starts alone (2 threads), the second beside it (1).
+    const pair = dag('pair', (b) => ({
+      a: b.add('a', threadsSeen, {}, { ms: 200, tag: 'a' }).value,
+      b: b.add('b', threadsSeen, {}, { ms: 200, tag: 'b' }).value,
+    }));
+    const { outputs } = (await run(pair.build(), { home: home(), concurrency: 2 })).summary;
+    expect([outputs.a, outputs.b].sort()).toEqual([1, 2]);
+  });
+
   it('runs a chain, then serves every node from the cache', async () => {
     const h = home();
     const first = await run(chain.build(), { home: h });
