@@ -4,7 +4,7 @@
  * cross_val_score(n_jobs=2) with the same preprocessing (test/bench/sklearn/speed-peer.py, Debian's
  * /usr/bin/python3), both as child processes under /usr/bin/time, interleaved, in the same run.
  *   npm run bench:speed                                   every size: 10k, 100k and wide
- *   npm run bench:speed -- --sizes 10k --only tree        dataset or dataset/algorithm substring
+ *   npm run bench:speed -- --sizes 10k --only tree        dataset or dataset/algorithm substrings, comma-separated
  *   npm run bench:speed -- --repeat 3 --timeout-s 900 --json
  * Targets (missed ones are printed, not fatal): wall time ≤ 2× scikit-learn, score no more than 1 point
  * of accuracy (0.01 R²) below, peak memory ≤ 3×. Exit code 1 if a run fails (a timeout is not a failure).
@@ -92,7 +92,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const datasets = SPEED_DATASETS.filter((d) => opts.sizes.includes(d.size));
   const plan = datasets.flatMap((d) => SPEED_ALGORITHMS[d.task].map((a) => ({ dataset: d, algorithm: a })))
-    .filter((p) => !opts.only || `${p.dataset.name}/${p.algorithm}`.includes(opts.only));
+    .filter((p) => !opts.only || opts.only.split(',').some((o) => `${p.dataset.name}/${p.algorithm}`.includes(o.trim())));
   if (!plan.length) throw new Error(`nothing to run: no dataset/algorithm of sizes ${opts.sizes.join(',')} matches --only '${opts.only}'`);
   const needed = datasets.filter((d) => plan.some((p) => p.dataset === d));
   const load = loadavg();
