@@ -1,6 +1,6 @@
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Model, Problem, type ModelSpec } from '../kinds.ts';
-import { modelSpec, trainingData } from './_classical.ts';
+import { modelSpec, trainingData } from './_training-data.ts';
 import { fitLogistic, predictLogistic } from './_logistic-fit.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
 

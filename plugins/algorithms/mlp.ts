@@ -1,6 +1,6 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model, Problem, type ModelSpec } from '../kinds.ts';
-import { modelSpec, trainingData } from './_classical.ts';
+import { modelSpec, trainingData } from './_training-data.ts';
 import { dense, type Dense } from './_dense.ts';
 import { fitMlp, mlpPredict, type MlpModel } from './_mlp-fit.ts';
 import { toSeed } from './_prng.ts';

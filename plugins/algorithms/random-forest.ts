@@ -1,7 +1,7 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model, Problem, type ModelSpec } from '../kinds.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
-import { modelSpec, trainingData } from './_classical.ts';
+import { modelSpec, trainingData } from './_training-data.ts';
 import { featureCount, fitForest } from './_forest.ts';
 import { forestOutput } from './_forest-output.ts';
 import { toSeed } from './_prng.ts';
