@@ -5,7 +5,7 @@
  * @example
  * const rand = prng(42); rand(); // 0.6011037519201636, the same on every run
  */
-export { mulberry32 as prng, permutation } from '../splitters/_random.ts';
+export { mulberry32 as prng, permutation } from '../random.ts';
 
 /**
  * A non-negative 31-bit integer seed: tfjs initialisers take int32 seeds, while `ctx.seed` may be any

@@ -1,6 +1,6 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model } from '../kinds.ts';
-import { predictTable } from './_predict.ts';
+import { predictTable } from './predict-table.ts';
 
 /**
  * Predicts a table with any trained model (tfjs or ml.js): `predicted`, `prob_<class>` for

@@ -1,4 +1,4 @@
-import { isMissing } from '../transformers/_table.ts';
+import { isMissing } from '../data-table.ts';
 
 export type CastType = 'number' | 'string' | 'boolean';
 

@@ -1,4 +1,4 @@
-import { isMissing, pickRows, type DataTable } from '../transformers/_table.ts';
+import { isMissing, pickRows, type DataTable } from '../data-table.ts';
 
 /**
  * A stable identity key for a row's values in `columns`: equal cells give equal keys (all missing

@@ -1,5 +1,5 @@
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
-import { columnValues, replaceColumns, requireColumns } from '../transformers/_table.ts';
+import { columnValues, replaceColumns, requireColumns } from '../data-table.ts';
 import { castValue, UNCASTABLE, type CastType } from './_cast.ts';
 
 /**

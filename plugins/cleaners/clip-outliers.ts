@@ -1,7 +1,7 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Problem, Transform } from '../kinds.ts';
-import { columnsParam, selectColumns } from '../transformers/_columns.ts';
-import { fitClip } from '../transformers/_steps.ts';
+import { columnsParam, selectColumns } from '../column-params.ts';
+import { fitClip } from '../transformers/steps.ts';
 
 /**
  * Fits outlier clipping on the training split: bounds from Tukey's IQR fences (q1 − k·IQR, q3 + k·IQR)

@@ -1,5 +1,5 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { requireColumns } from '../transformers/_table.ts';
+import { requireColumns } from '../data-table.ts';
 
 /**
  * Removes columns. An unknown name is an error listing the table's columns, so a typo cannot leave a

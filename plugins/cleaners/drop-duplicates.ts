@@ -1,5 +1,5 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { requireColumns } from '../transformers/_table.ts';
+import { requireColumns } from '../data-table.ts';
 import { keepRows, rowKeys } from './_rows.ts';
 
 /**

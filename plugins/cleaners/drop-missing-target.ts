@@ -1,6 +1,6 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Problem } from '../kinds.ts';
-import { isMissing, requireColumns } from '../transformers/_table.ts';
+import { isMissing, requireColumns } from '../data-table.ts';
 import { keepRows } from './_rows.ts';
 
 /**

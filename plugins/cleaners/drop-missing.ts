@@ -1,5 +1,5 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { isMissing, requireColumns } from '../transformers/_table.ts';
+import { isMissing, requireColumns } from '../data-table.ts';
 import { keepRows } from './_rows.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Problem, Transform } from '../kinds.ts';
-import { columnsParam, selectColumns } from '../transformers/_columns.ts';
-import { fitImpute, type ImputeMethod } from '../transformers/_steps.ts';
-import { columnKind, columnValues } from '../transformers/_table.ts';
+import { columnsParam, selectColumns } from '../column-params.ts';
+import { fitImpute, type ImputeMethod } from '../transformers/steps.ts';
+import { columnKind, columnValues } from '../data-table.ts';
 
 /**
  * Fits missing-value imputation on the training split: numeric columns get `method`, string/boolean

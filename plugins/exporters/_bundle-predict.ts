@@ -1,6 +1,6 @@
 import type { ColumnTable } from 'arquero';
-import { predictTable } from '../algorithms/_predict.ts';
-import { applyTransform } from '../transformers/_steps.ts';
+import { predictTable } from '../algorithms/predict-table.ts';
+import { applyTransform } from '../transformers/steps.ts';
 import type { Bundle } from './_bundle-load.ts';
 import { checkFeatures, type InputRows } from './_feature-check.ts';
 

@@ -1,6 +1,6 @@
 import { table as toTable, type ColumnTable } from 'arquero';
 import { Type, type TaskLogger } from '../../core/index.ts';
-import { numberColumn } from '../transformers/_arrow-columns.ts';
+import { numberColumn } from '../arrow-columns.ts';
 import { DEFAULT_MISSING, inferCellType, isSpace, LEADING_ZERO, PARSERS, parseNumber, scanNumber, type CellType } from './_cells.ts';
 import { badFile, decodeText, pathParam, readDataFile } from './_files.ts';
 import { fieldText, parseDelimited, type DelimitedCells } from './_parse-delimited.ts';

@@ -1,6 +1,6 @@
 import { DataError, defineTask, Table, Type } from '../../core/index.ts';
 import { Problem, type ProblemSpec } from '../kinds.ts';
-import { readNumbers } from '../transformers/_arrow-columns.ts';
+import { readNumbers } from '../arrow-columns.ts';
 
 const CLASSIFICATION_METRICS = ['accuracy', 'balanced_accuracy', 'f1_macro', 'roc_auc', 'log_loss'];
 const REGRESSION_METRICS = ['r2', 'rmse', 'mae', 'mape'];

@@ -1,6 +1,6 @@
 import { DataError } from '../../core/index.ts';
 import type { FoldsSpec, ProblemSpec } from '../kinds.ts';
-import { categoryKey, isMissing, pickRows, requireColumns, type DataTable } from '../transformers/_table.ts';
+import { categoryKey, isMissing, pickRows, requireColumns, type DataTable } from '../data-table.ts';
 
 /**
  * The rows at `indices` (ascending, so each split keeps the table's order) as a new table.

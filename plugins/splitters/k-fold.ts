@@ -1,6 +1,6 @@
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Folds } from '../kinds.ts';
-import { mulberry32, permutation, SEED_DESCRIPTION } from './_random.ts';
+import { mulberry32, permutation, SEED_DESCRIPTION } from '../random.ts';
 import { toFolds } from './_split.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
 import { Folds, Problem } from '../kinds.ts';
-import { mulberry32, shuffled, SEED_DESCRIPTION } from './_random.ts';
+import { mulberry32, shuffled, SEED_DESCRIPTION } from '../random.ts';
 import { classRows, toFolds } from './_split.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Problem } from '../kinds.ts';
-import { mulberry32, shuffled, SEED_DESCRIPTION } from './_random.ts';
+import { mulberry32, shuffled, SEED_DESCRIPTION } from '../random.ts';
 import { allocate, classRows, holdoutSize, takeRows } from './_split.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { defineTask, DataError, Table, Type } from '../../core/index.ts';
-import { isMissing, pickRows, requireColumns } from '../transformers/_table.ts';
+import { isMissing, pickRows, requireColumns } from '../data-table.ts';
 import { holdoutSize } from './_split.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
-import { mulberry32, permutation, SEED_DESCRIPTION } from './_random.ts';
+import { mulberry32, permutation, SEED_DESCRIPTION } from '../random.ts';
 import { holdoutSize, takeRows } from './_split.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { DataError } from '../../core/index.ts';
 import type { TransformSpec } from '../kinds.ts';
-import { applyStep, fitDrop, fitImpute, fitMinMax, fitOneHot, fitOrdinal, fitStandardize, type Step } from './_steps.ts';
-import { columnKind, columnValues, isMissing, kindOf, requireColumns, type DataTable } from './_table.ts';
+import { applyStep, fitDrop, fitImpute, fitMinMax, fitOneHot, fitOrdinal, fitStandardize, type Step } from './steps.ts';
+import { columnKind, columnValues, isMissing, kindOf, requireColumns, type DataTable } from '../data-table.ts';
 
 export interface AutoOptions {
   target: string;

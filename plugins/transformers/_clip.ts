@@ -1,6 +1,6 @@
 import { DataError } from '../../core/index.ts';
-import { numberColumn } from './_arrow-columns.ts';
-import { numericValues, replaceColumns, requireColumns, type DataTable } from './_table.ts';
+import { numberColumn } from '../arrow-columns.ts';
+import { numericValues, replaceColumns, requireColumns, type DataTable } from '../data-table.ts';
 import { mean, present, quantile, std } from './_stats.ts';
 
 export type ClipMethod = 'iqr' | 'zscore';

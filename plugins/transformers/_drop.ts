@@ -1,4 +1,4 @@
-import { requireColumns, type DataTable } from './_table.ts';
+import { requireColumns, type DataTable } from '../data-table.ts';
 
 /** Columns a fitted transform removes (identifiers, all-missing columns, user-dropped ones). */
 export type DropStep = { type: 'drop'; columns: string[]; reasons?: Record<string, string> };

@@ -1,6 +1,6 @@
 import { DataError } from '../../core/index.ts';
-import { codeColumn } from './_arrow-columns.ts';
-import { categoryKey, columnValues, isMissing, replaceColumns, requireColumns, type DataTable } from './_table.ts';
+import { codeColumn } from '../arrow-columns.ts';
+import { categoryKey, columnValues, isMissing, replaceColumns, requireColumns, type DataTable } from '../data-table.ts';
 import { compareValues } from './_stats.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { DataError } from '../../core/index.ts';
-import { numberColumn, readNumbers } from './_arrow-columns.ts';
-import { columnKind, columnValues, isMissing, replaceColumns, requireColumns, type ColumnKind, type DataTable } from './_table.ts';
+import { numberColumn, readNumbers } from '../arrow-columns.ts';
+import { columnKind, columnValues, isMissing, replaceColumns, requireColumns, type ColumnKind, type DataTable } from '../data-table.ts';
 import { mean, median, mostFrequent, present as presentNumbers } from './_stats.ts';
 
 export type ImputeMethod = 'mean' | 'median' | 'most_frequent' | 'constant';

@@ -1,6 +1,6 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Transform } from '../kinds.ts';
-import { applyTransform } from './_steps.ts';
+import { applyTransform } from './steps.ts';
 
 /**
  * Applies a fitted Transform, unchanged, to any table: train, test, or new data at predict time.

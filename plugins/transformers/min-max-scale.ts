@@ -1,7 +1,7 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Problem, Transform } from '../kinds.ts';
-import { columnsParam, selectColumns } from './_columns.ts';
-import { fitMinMax } from './_steps.ts';
+import { columnsParam, selectColumns } from '../column-params.ts';
+import { fitMinMax } from './steps.ts';
 
 /**
  * Fits min-max scaling ((x − min) / (max − min)) on the training split. Test values beyond the train

@@ -1,7 +1,7 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Problem, Transform } from '../kinds.ts';
-import { columnsParam, selectColumns } from './_columns.ts';
-import { fitOneHot } from './_steps.ts';
+import { columnsParam, selectColumns } from '../column-params.ts';
+import { fitOneHot } from './steps.ts';
 
 /**
  * Fits one-hot encoding: each column becomes one 0/1 column per category seen in train, named

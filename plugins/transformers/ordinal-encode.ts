@@ -1,7 +1,7 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Problem, Transform } from '../kinds.ts';
-import { columnsParam, selectColumns } from './_columns.ts';
-import { fitOrdinal } from './_steps.ts';
+import { columnsParam, selectColumns } from '../column-params.ts';
+import { fitOrdinal } from './steps.ts';
 
 /**
  * Fits ordinal encoding: each category becomes its index in the sorted train categories; unseen

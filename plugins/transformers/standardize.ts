@@ -1,7 +1,7 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Problem, Transform } from '../kinds.ts';
-import { columnsParam, selectColumns } from './_columns.ts';
-import { fitStandardize } from './_steps.ts';
+import { columnsParam, selectColumns } from '../column-params.ts';
+import { fitStandardize } from './steps.ts';
 
 /**
  * Fits standardisation ((x − mean) / std, population std) on the training split; apply the

@@ -1,6 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import type { ColumnSchema, DataSchemaSpec } from '../kinds.ts';
-import { readNumbers } from '../transformers/_arrow-columns.ts';
+import { readNumbers } from '../arrow-columns.ts';
 import { columnValues, isMissing } from './_values.ts';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as aq from 'arquero';
 import { NonRetryableError } from '../../core/index.ts';
 import { Model, type ModelSpec } from '../../plugins/kinds.ts';
-import { predictTable } from '../../plugins/algorithms/_predict.ts';
+import { predictTable } from '../../plugins/algorithms/predict-table.ts';
 import { algorithmForModel, algorithmNames, algorithms, algorithmTask, trainAlgorithm } from '../../plugins/algorithms/registry.ts';
 import { decisionTree } from '../../plugins/algorithms/decision-tree.ts';
 import { knn } from '../../plugins/algorithms/knn.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as aq from 'arquero';
 import { CancelledError, NonRetryableError } from '../../core/index.ts';
 import { Model, type ModelSpec } from '../../plugins/kinds.ts';
-import { predictTable } from '../../plugins/algorithms/_predict.ts';
+import { predictTable } from '../../plugins/algorithms/predict-table.ts';
 import { linearRegression } from '../../plugins/algorithms/linear-regression.ts';
 import { logisticRegression } from '../../plugins/algorithms/logistic-regression.ts';
 import { mlp } from '../../plugins/algorithms/mlp.ts';

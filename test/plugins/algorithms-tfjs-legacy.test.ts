@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as aq from 'arquero';
 import type { ModelSpec } from '../../plugins/kinds.ts';
 import { initTf, timeMatmul } from '../../plugins/algorithms/_backend.ts';
-import { predictTable } from '../../plugins/algorithms/_predict.ts';
+import { predictTable } from '../../plugins/algorithms/predict-table.ts';
 import { buildNetwork, headFor, serialiseModel } from '../../plugins/algorithms/_tfjs-network.ts';
 
 describe('TensorFlow.js models', () => {

@@ -11,7 +11,7 @@ import { dropDuplicates } from '../../plugins/cleaners/drop-duplicates.ts';
 import { dropMissingTarget } from '../../plugins/cleaners/drop-missing-target.ts';
 import { dropMissing } from '../../plugins/cleaners/drop-missing.ts';
 import { imputeMissing } from '../../plugins/cleaners/impute-missing.ts';
-import { applyTransform } from '../../plugins/transformers/_steps.ts';
+import { applyTransform } from '../../plugins/transformers/steps.ts';
 import { makeContext, runTask } from '../helpers/task-context.ts';
 
 const rows = JSON.parse(fs.readFileSync('node_modules/vega-datasets/data/penguins.json', 'utf8')) as Record<string, unknown>[];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IntegrityError, NonRetryableError, ValidationError } from '../../core/index.ts';
 import type { ModelSpec } from '../../plugins/kinds.ts';
-import { predictTable } from '../../plugins/algorithms/_predict.ts';
+import { predictTable } from '../../plugins/algorithms/predict-table.ts';
 import { loadBundle, predictBundle } from '../../plugins/exporters/_bundle-io.ts';
 import { bundle } from '../../plugins/exporters/bundle.ts';
 import { makeContext, runTask } from '../helpers/task-context.ts';

@@ -3,7 +3,7 @@ import { from, type ColumnTable } from 'arquero';
 import { decisionTree } from '../../plugins/algorithms/decision-tree.ts';
 import { logisticRegression } from '../../plugins/algorithms/logistic-regression.ts';
 import type { DataSchemaSpec, ModelSpec, ProblemSpec, TransformSpec } from '../../plugins/kinds.ts';
-import { applyTransform } from '../../plugins/transformers/_steps.ts';
+import { applyTransform } from '../../plugins/transformers/steps.ts';
 import { autoPreprocess } from '../../plugins/transformers/auto-preprocess.ts';
 import { inferSchema } from '../../plugins/validators/infer-schema.ts';
 import { runTask } from '../helpers/task-context.ts';

@@ -10,7 +10,7 @@ import { stratifiedKFold } from '../../plugins/splitters/stratified-k-fold.ts';
 import { stratifiedTrainTest } from '../../plugins/splitters/stratified-train-test.ts';
 import { timeSplit } from '../../plugins/splitters/time-split.ts';
 import { trainTest } from '../../plugins/splitters/train-test.ts';
-import { mulberry32 } from '../../plugins/splitters/_random.ts';
+import { mulberry32 } from '../../plugins/random.ts';
 import { runTask } from '../helpers/task-context.ts';
 
 const read = (name: string) => JSON.parse(fs.readFileSync(`node_modules/vega-datasets/data/${name}`, 'utf8')) as Record<string, unknown>[];

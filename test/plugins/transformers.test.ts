@@ -11,7 +11,7 @@ import { minMaxScale } from '../../plugins/transformers/min-max-scale.ts';
 import { oneHotEncode } from '../../plugins/transformers/one-hot-encode.ts';
 import { ordinalEncode } from '../../plugins/transformers/ordinal-encode.ts';
 import { standardize } from '../../plugins/transformers/standardize.ts';
-import { applyTransform } from '../../plugins/transformers/_steps.ts';
+import { applyTransform } from '../../plugins/transformers/steps.ts';
 import { trainTest } from '../../plugins/splitters/train-test.ts';
 import { makeContext, runTask } from '../helpers/task-context.ts';
 

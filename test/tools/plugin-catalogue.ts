@@ -80,7 +80,9 @@ export interface AlgorithmInfo { name: string; supports: string[]; hyperparamete
  * Public modules inside a category that define no task: what other folders (DAGs, sweeps, user
  * plugins) use to work with the category's tasks, such as the algorithm registry.
  */
-export const SUPPORT_MODULES = new Set(['algorithms/define-algorithm.ts', 'algorithms/registry.ts', 'algorithms/hyperparameters.ts']);
+export const SUPPORT_MODULES = new Set([
+  'algorithms/define-algorithm.ts', 'algorithms/registry.ts', 'algorithms/hyperparameters.ts', 'algorithms/predict-table.ts', 'transformers/steps.ts',
+]);
 
 /** plugins/<category>/<file>.ts, without helpers (`_*.ts`), support modules and declaration files, sorted. */
 export function taskFiles(root = repoRoot): string[] {

@@ -1,5 +1,5 @@
-import { DataError, Type } from '../../core/index.ts';
-import { kindOf as columnKindOf, requireColumns, type ColumnKind, type DataTable } from './_table.ts';
+import { DataError, Type } from '../core/index.ts';
+import { kindOf as columnKindOf, requireColumns, type ColumnKind, type DataTable } from './data-table.ts';
 
 /**
  * The `columns` param every fitted transform shares: absent means "every applicable column".

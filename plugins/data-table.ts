@@ -1,6 +1,6 @@
 import { table as makeTable, type ColumnTable } from 'arquero';
-import { DataError } from '../../core/index.ts';
-import { arrowColumnOf, gatherColumn, readNumbers } from './_arrow-columns.ts';
+import { DataError } from '../core/index.ts';
+import { arrowColumnOf, gatherColumn, readNumbers } from './arrow-columns.ts';
 
 /** The arquero table type that Table artifacts hold. */
 export type DataTable = ColumnTable;

@@ -5,7 +5,7 @@ import { applyDrop, fitDrop, type DropStep } from './_drop.ts';
 import { applyOneHot, applyOrdinal, fitOneHot, fitOrdinal, type OneHotStep, type OrdinalStep } from './_encode.ts';
 import { applyImpute, fitImpute, type ImputeStep } from './_impute.ts';
 import { applyMinMax, applyStandardize, fitMinMax, fitStandardize, type MinMaxStep, type StandardizeStep } from './_scale.ts';
-import type { DataTable } from './_table.ts';
+import type { DataTable } from '../data-table.ts';
 
 export type { ClipStep, ClipMethod, ClipOptions } from './_clip.ts';
 export type { DropStep } from './_drop.ts';
