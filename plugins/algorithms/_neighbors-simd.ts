@@ -1,8 +1,10 @@
 /**
  * The brute-force k-NN search's squared distances on WebAssembly SIMD (plugins/algorithms/wasm/neighbors-kernels.as):
  * each Σ(a−b)² is summed in the same order as the JS loop in `_neighbors-search.ts`, so the distances
- * (and so the neighbours and their ties) are bit-identical. The kernel has no early abandonment: it fills
- * a queries × rows block of distances, and the caller keeps its k-heap selection over that block.
+ * (and so the neighbours and their ties) are bit-identical. The kernel fills a queries × rows block of
+ * distances (a 4×4 sub-block whose partial sums all pass their queries' bounds stops early and reports
+ * those partial sums, which the caller rejects as it would the full ones), and the caller keeps its
+ * k-heap selection over that block.
  * The training rows are copied into the wasm memory once per search (transposed per block, so one
  * vector load brings two rows' feature); each query block is copied in before its sweep.
  */

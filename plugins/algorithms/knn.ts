@@ -37,7 +37,7 @@ export const knnAlgorithm = defineAlgorithm({
   task: knn,
   supports: ['binary', 'multiclass', 'regression'],
   hyperparameters: ['k', 'standardize'],
-  solver: 'exact search: blocked brute-force distances (k-d tree below 16 features), the model keeps the training rows',
+  solver: 'exact search: brute-force distances in WebAssembly SIMD (k-d tree below 16 features); the model keeps the training rows',
   predict: (model: ModelSpec, x, o) => {
     const out = knnPredict(model.classical as KnnModel, x, o);
     return model.task === 'regression' ? { values: out.data } : { probs: out };
