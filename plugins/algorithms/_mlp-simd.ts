@@ -8,41 +8,24 @@
  */
 import * as js from './_mlp-kernels.ts';
 import type { Activation, LayerSlot } from './_mlp-net.ts';
+import { heapStart, simdLoader, type SimdExports } from './_wasm-simd.ts';
 import { MLP_SIMD_WASM } from './_mlp-simd-wasm.ts';
 
-/** The slice of the WebAssembly API used here (tsconfig's lib has no DOM, and @types/node 20 does not declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
-interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  heapBase(): number;
+interface Exports extends SimdExports {
   gemm(a: number, sam: number, saq: number, b: number, bias: number, c: number, m: number, q: number, p: number): void;
   colSums(d: number, m: number, p: number, out: number): void;
 }
 
-/** The instance (once per thread), or null when this runtime cannot run the SIMD module. */
-let instance: Exports | null | undefined;
+const loadModule = simdLoader<Exports>(MLP_SIMD_WASM);
 /** A view of the whole wasm memory; a grow detaches it, so it is re-made after one. */
 let heap = new Float64Array(0);
 /** First usable double of the wasm memory. */
 let base = 0;
 
 function load(): Exports | null {
-  if (instance !== undefined) return instance;
-  instance = null;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) return instance;
-  const bytes = Buffer.from(MLP_SIMD_WASM, 'base64');
-  // validate, not try/catch around compile: a runtime without SIMD rejects the module here.
-  if (!api.validate(bytes)) return instance;
-  // Synchronous: the module is under 2 kB, far below V8's limit for sync compilation on the main thread.
-  instance = new api.Instance(new api.Module(bytes)).exports as Exports;
-  base = Math.ceil(instance.heapBase() / 16) * 2;
-  return instance;
+  const ex = loadModule();
+  if (ex && base === 0) base = heapStart(ex);
+  return ex;
 }
 
 /**

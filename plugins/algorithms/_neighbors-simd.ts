@@ -10,38 +10,21 @@
  */
 import { CancelledError } from '../../core/index.ts';
 import type { Dense } from './_dense.ts';
+import { heapStart, simdLoader, type SimdExports } from './_wasm-simd.ts';
 import { NEIGHBORS_SIMD_WASM } from './_neighbors-simd-wasm.ts';
 
-/** The slice of the WebAssembly API used here (tsconfig's lib has no DOM, and @types/node 20 does not declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
-interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  heapBase(): number;
+interface Exports extends SimdExports {
   distances(q: number, nq: number, t: number, w: number, d: number, out: number, worst: number): void;
 }
 
-/** The instance (once per thread), or null when this runtime cannot run the SIMD module. */
-let instance: Exports | null | undefined;
+const loadModule = simdLoader<Exports>(NEIGHBORS_SIMD_WASM);
 /** First usable double of the wasm memory. */
 let base = 0;
 
 function load(): Exports | null {
-  if (instance !== undefined) return instance;
-  instance = null;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) return instance;
-  const bytes = Buffer.from(NEIGHBORS_SIMD_WASM, 'base64');
-  // validate, not try/catch around compile: a runtime without SIMD rejects the module here.
-  if (!api.validate(bytes)) return instance;
-  // Synchronous: the module is about 1 kB, far below V8's limit for sync compilation on the main thread.
-  instance = new api.Instance(new api.Module(bytes)).exports as Exports;
-  base = Math.ceil(instance.heapBase() / 16) * 2;
-  return instance;
+  const ex = loadModule();
+  if (ex && base === 0) base = heapStart(ex);
+  return ex;
 }
 
 /**

@@ -1,4 +1,4 @@
-// The MLP's matrix products in WebAssembly SIMD (f64x2), compiled by test/tools/build-mlp-wasm.mjs into
+// The MLP's matrix products in WebAssembly SIMD (f64x2), compiled by test/tools/build-wasm.mjs (npm run build:wasm) into
 // plugins/algorithms/_mlp-simd-wasm.ts. AssemblyScript, not TypeScript: the .as extension keeps tsc,
 // jiti and the plugin catalogue away from it. The JS side (_mlp-simd.ts) owns the memory layout: it
 // copies operands to byte offsets at or above heapBase() and passes those offsets here. No allocation.

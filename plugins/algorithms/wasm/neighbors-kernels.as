@@ -1,5 +1,5 @@
 // The brute-force k-NN search's squared distances in WebAssembly SIMD (f64x2), compiled by
-// test/tools/build-neighbors-wasm.mjs into plugins/algorithms/_neighbors-simd-wasm.ts. AssemblyScript,
+// test/tools/build-wasm.mjs (npm run build:wasm) into plugins/algorithms/_neighbors-simd-wasm.ts. AssemblyScript,
 // not TypeScript: the .as extension keeps tsc, jiti and the plugin catalogue away from it. The JS side
 // (_neighbors-simd.ts) owns the memory layout and passes byte offsets at or above heapBase(). No allocation.
 //
