@@ -45,17 +45,3 @@ export function denseFromRows(rows: ArrayLike<ArrayLike<number>>, cols = rows[0]
 export function toRows(m: Dense): number[][] {
   return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 }
-
-/**
- * The rows `indices` of `m`, in that order, as a new matrix.
- * @example
- * takeRows(m, Int32Array.of(2, 0)); // rows 2 and 0
- */
-export function takeRows(m: Dense, indices: ArrayLike<number>): Dense {
-  const out = dense(indices.length, m.cols);
-  for (let r = 0; r < indices.length; r++) {
-    const i = indices[r];
-    out.data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), r * m.cols);
-  }
-  return out;
-}

@@ -3,9 +3,6 @@ import { DataError } from '../../core/index.ts';
 import type { ProblemSpec } from '../kinds.ts';
 import { dense, type Dense } from './_dense.ts';
 
-/** Rows of checked numeric feature values: what every algorithm trains and predicts on. */
-export type Matrix = number[][];
-
 /**
  * The feature columns of a training table: every column except the target, in table order.
  * @example
@@ -22,27 +19,7 @@ export function featureNames(table: ColumnTable, problem: ProblemSpec): string[]
 }
 
 /**
- * The rows of `table` as numeric feature vectors, in `features` order. A missing column, a null or a
- * non-number fails the task at once: retrying cannot fix data, preprocessing can.
- * @example
- * const X = featureMatrix(train, ['x1', 'x2']); // [[0.1, 3], [0.4, 2], …]
- */
-export function featureMatrix(table: ColumnTable, features: string[]): Matrix {
-  const missing = features.filter((f) => !table.columnNames().includes(f));
-  if (missing.length) {
-    throw new DataError(`table lacks the model's feature columns: ${missing.join(', ')}; it must have the columns the model was trained on`);
-  }
-  const n = table.numRows();
-  const rows: Matrix = Array.from({ length: n }, () => new Array<number>(features.length));
-  features.forEach((name, j) => {
-    const values = table.array(name) as ArrayLike<unknown>;
-    for (let i = 0; i < n; i++) rows[i][j] = toNumber(values[i], name, i);
-  });
-  return rows;
-}
-
-/**
- * The rows of `table` as a Dense matrix in `features` order, with the same checks as `featureMatrix`
+ * The rows of `table` as a Dense matrix in `features` order, with checks
  * (a missing column, a null or a non-number fails naming the column and row). Numeric columns are
  * copied straight from their typed arrays.
  * @example
@@ -120,31 +97,42 @@ export function targetValues(table: ColumnTable, problem: ProblemSpec): number[]
   });
 }
 
-/** Per-column mean and standard deviation (population), with 1 for constant columns so scaling never divides by 0. */
+/** Per-column mean and population standard deviation, with 1 for a (near-)constant column so scaling never divides by ~0. */
 export interface Scaling {
-  mean: number[];
-  std: number[];
+  mean: ArrayLike<number>;
+  std: ArrayLike<number>;
 }
 
 /**
- * Learns per-column scaling on training rows.
+ * Learns per-column scaling on training rows. A column whose variance is below 1e-12 keeps scale 1:
+ * dividing by ~0 would turn rounding noise into signal (or distance).
  * @example
- * const s = fitScaling([[1, 10], [3, 10]]); // { mean: [2, 10], std: [1, 1] }
+ * fitScaling(dense(2, 2, Float64Array.of(1, 10, 3, 10))); // { mean: [2, 10], std: [1, 1] }
  */
-export function fitScaling(rows: Matrix): Scaling {
-  const d = rows[0]?.length ?? 0;
-  const mean = new Array<number>(d).fill(0);
-  const std = new Array<number>(d).fill(0);
-  for (const r of rows) for (let j = 0; j < d; j++) mean[j] += r[j] / rows.length;
-  for (const r of rows) for (let j = 0; j < d; j++) std[j] += (r[j] - mean[j]) ** 2 / rows.length;
-  return { mean, std: std.map((v) => (v > 1e-12 ? Math.sqrt(v) : 1)) };
+export function fitScaling(x: Dense): { mean: Float64Array; std: Float64Array } {
+  const { rows, cols, data } = x;
+  const mean = new Float64Array(cols);
+  const std = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += data[i * cols + j];
+  for (let j = 0; j < cols; j++) mean[j] /= rows;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const u = data[i * cols + j] - mean[j];
+      std[j] += u * u;
+    }
+  }
+  for (let j = 0; j < cols; j++) std[j] = std[j] / rows > 1e-12 ? Math.sqrt(std[j] / rows) : 1;
+  return { mean, std };
 }
 
 /**
- * Applies a learned scaling: (x - mean) / std per column.
+ * Applies a learned scaling, (x − mean) / std per column, into a new matrix.
  * @example
- * applyScaling([[3, 10]], { mean: [2, 10], std: [1, 1] }); // [[1, 0]]
+ * applyScaling(x, fitScaling(x)); // every column mean 0, sd 1
  */
-export function applyScaling(rows: Matrix, s: Scaling): Matrix {
-  return rows.map((r) => r.map((v, j) => (v - s.mean[j]) / s.std[j]));
+export function applyScaling(x: Dense, s: Scaling): Dense {
+  const out = dense(x.rows, x.cols);
+  const { cols, data } = x;
+  for (let i = 0; i < x.rows; i++) for (let j = 0; j < cols; j++) out.data[i * cols + j] = (data[i * cols + j] - s.mean[j]) / s.std[j];
+  return out;
 }

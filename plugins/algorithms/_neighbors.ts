@@ -1,6 +1,7 @@
 import { DataError } from '../../core/index.ts';
 import { dense, type Dense } from './_dense.ts';
 import { buildKdTree, kdTreeNeighbours, type KdTree } from './_neighbors-kdtree.ts';
+import { applyScaling, fitScaling } from './_features.ts';
 import { nearestNeighbours } from './_neighbors-search.ts';
 
 /** Per-column mean and population standard deviation (1 for a constant column). */
@@ -88,30 +89,6 @@ export function knnPredict(model: KnnModel, x: Dense, o: { signal?: AbortSignal 
     // Dividing the count (not adding 1/k k times) gives scikit-learn's exact shares, e.g. 3/5 = 0.6.
     for (let m = 0; m < c; m++) out.data[i * c + m] /= k;
   }
-  return out;
-}
-
-function fitScaling(x: Dense): KnnScaling {
-  const { rows, cols, data } = x;
-  const mean = new Float64Array(cols);
-  const std = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += data[i * cols + j];
-  for (let j = 0; j < cols; j++) mean[j] /= rows;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const u = data[i * cols + j] - mean[j];
-      std[j] += u * u;
-    }
-  }
-  // A (near-)constant column keeps scale 1, as in _features.ts: dividing by ~0 would turn rounding noise into distance.
-  for (let j = 0; j < cols; j++) std[j] = std[j] / rows > 1e-12 ? Math.sqrt(std[j] / rows) : 1;
-  return { mean, std };
-}
-
-function applyScaling(x: Dense, s: KnnScaling): Dense {
-  const out = dense(x.rows, x.cols);
-  const { cols, data } = x;
-  for (let i = 0; i < x.rows; i++) for (let j = 0; j < cols; j++) out.data[i * cols + j] = (data[i * cols + j] - s.mean[j]) / s.std[j];
   return out;
 }
 

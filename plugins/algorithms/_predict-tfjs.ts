@@ -15,7 +15,7 @@ import { loadModel } from './_tfjs-network.ts';
 export async function predictTfjs(spec: ModelSpec, x: Dense): Promise<Prediction> {
   const { tf } = await initTf();
   const info = spec.info ?? {};
-  const rows = applyScaling(toRows(x), info.featureScaling as Scaling);
+  const rows = toRows(applyScaling(x, info.featureScaling as Scaling));
   const model = await loadModel(tf, spec.tfjs!);
   try {
     const out = tf.tidy(() => {

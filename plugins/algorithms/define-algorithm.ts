@@ -66,15 +66,6 @@ export function defineAlgorithm<T extends AnyTask>(spec: AlgorithmSpec<T>): Algo
 }
 
 /**
- * Whether a value is an algorithm definition (the plugin catalogue finds them among a file's exports).
- * @example
- * Object.values(await import('./knn.ts')).filter(isAlgorithm);
- */
-export function isAlgorithm(value: unknown): value is Algorithm {
-  return typeof value === 'object' && value !== null && (value as Algorithm).__brand === 'mlcycle.Algorithm';
-}
-
-/**
  * Why the algorithm cannot fit a problem type (naming what it fits), or undefined when it can.
  * @example
  * supportsMessage(logregAlgorithm, 'regression'); // "'logreg' fits classification only, and this problem is regression"

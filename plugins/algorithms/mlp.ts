@@ -1,7 +1,8 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model, Problem, type ModelSpec } from '../kinds.ts';
 import { modelSpec, trainingData } from './_training-data.ts';
-import { dense, type Dense } from './_dense.ts';
+import { dense } from './_dense.ts';
+import { applyScaling, fitScaling } from './_features.ts';
 import { fitMlp, mlpPredict, type MlpModel } from './_mlp-fit.ts';
 import { toSeed } from './_prng.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
@@ -48,8 +49,8 @@ export const mlp = defineTask({
   outputs: { model: Model },
   async run({ train, problem }, params, ctx) {
     const data = trainingData(train, problem, 'mlp');
-    const { mean: featureMean, std: featureStd } = columnScaling(data.x);
-    const x = scale(data.x, featureMean, featureStd);
+    const { mean: featureMean, std: featureStd } = fitScaling(data.x);
+    const x = applyScaling(data.x, { mean: featureMean, std: featureStd });
     const regression = problem.task === 'regression';
     const target = regression ? targetScaling(data.y) : undefined;
     const y = target ? data.y.map((v) => (v - target.mean) / target.std) : data.y;
@@ -77,32 +78,13 @@ export const mlpAlgorithm = defineAlgorithm({
   solver: 'Adam on minibatches of min(200, n) with early stopping; matrix products in WebAssembly SIMD kernels (3-4x plain loops, which beat TensorFlow.js for tabular nets: docs/benchmarks.md)',
   predict: (model: ModelSpec, x) => {
     const s = model.classical as MlpState;
-    const out = mlpPredict(s.network, scale(x, s.featureMean, s.featureStd));
+    const out = mlpPredict(s.network, applyScaling(x, { mean: s.featureMean, std: s.featureStd }));
     if (model.task !== 'regression') return { probs: out };
     return { values: out.data.map((v) => v * s.targetStd! + s.targetMean!) };
   },
 });
 
-/** Per-column mean and population standard deviation (1 for a constant column). */
-function columnScaling(x: Dense): { mean: Float64Array; std: Float64Array } {
-  const { rows: n, cols: d, data } = x;
-  const mean = new Float64Array(d);
-  const std = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j] += (data[i * d + j] - mean[j]) ** 2;
-  for (let j = 0; j < d; j++) std[j] = std[j] / n > 1e-24 ? Math.sqrt(std[j] / n) : 1;
-  return { mean, std };
-}
-
-function scale(x: Dense, mean: Float64Array, std: Float64Array): Dense {
-  const out = dense(x.rows, x.cols);
-  const d = x.cols;
-  for (let i = 0; i < x.data.length; i++) out.data[i] = (x.data[i] - mean[i % d]) / std[i % d];
-  return out;
-}
-
 function targetScaling(y: Float64Array): { mean: number; std: number } {
-  const s = columnScaling(dense(y.length, 1, y));
+  const s = fitScaling(dense(y.length, 1, y));
   return { mean: s.mean[0], std: s.std[0] };
 }
