@@ -43,7 +43,7 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
     cwd,
     param<S extends TSchema>(pname: string, schema: S, defaultValue: Static<S>): Static<S> {
       if (params.some((p) => p.name === pname)) throw new ValidationError(`${where}: param '${pname}' is declared twice`);
-      const overridden = Object.prototype.hasOwnProperty.call(overrides, pname);
+      const overridden = Object.hasOwn(overrides, pname);
       const raw = overridden ? asSchemaWants(schema, overrides[pname]) : defaultValue;
       const { value, errors: errs } = compileParams(schema)(raw);
       for (const e of errs) {
@@ -79,7 +79,7 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
     for (const e of errs) errors.push(`${at}: ${e}`);
     const wired: DagNode['inputs'] = {};
     for (const [port, kind] of Object.entries(task.inputs as Record<string, AnyKind | ManyKind>)) {
-      const ref = inputs[port] as OutputRef | readonly OutputRef[] | undefined;
+      const ref = (Object.hasOwn(inputs, port) ? inputs[port] : undefined) as OutputRef | readonly OutputRef[] | undefined;
       if (!ref) errors.push(`${at}: input '${port}' (${kind.name}) is not wired; pass { ${port}: <ref> }`);
       else if (isMany(kind) !== Array.isArray(ref)) {
         errors.push(`${at}: input '${port}' takes ${isMany(kind) ? `a list of ${kind.name} refs` : `one ${kind.name} ref`}, got ${Array.isArray(ref) ? 'a list' : 'one ref'}`);
@@ -88,7 +88,7 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
       }
     }
     for (const port of Object.keys(inputs)) {
-      if (!(port in task.inputs)) {
+      if (!Object.hasOwn(task.inputs, port)) {
         errors.push(`${at}: '${port}' is not an input of ${task.name}; its inputs are: ${Object.keys(task.inputs).join(', ') || '(none)'}`);
       }
     }
@@ -125,7 +125,8 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
           errors.push(`${at}: reads node '${ref.node}', which is not in the DAG`);
           continue;
         }
-        const outKind = source.task.outputs[ref.port];
+        // Own ports only: a wired port named 'constructor' must not find Object.prototype's.
+        const outKind = Object.hasOwn(source.task.outputs, ref.port) ? source.task.outputs[ref.port] : undefined;
         if (!outKind) {
           errors.push(`${at}: node '${ref.node}' has no output '${ref.port}'; its outputs are: ${Object.keys(source.task.outputs).join(', ')}`);
           continue;
@@ -141,7 +142,7 @@ function buildDag(name: string, builder: (b: DagBuilder) => DagResults | void, o
   }
   for (const [rname, ref] of Object.entries(results)) {
     const source = ref && nodes.get(ref.node);
-    if (!source || !source.task.outputs[ref.port]) {
+    if (!source || !Object.hasOwn(source.task.outputs, ref?.port)) {
       errors.push(`${where} › result '${rname}': refers to ${ref?.node}.${ref?.port}, which no node outputs`);
     }
   }

@@ -125,7 +125,7 @@ export async function fitMlp(x: Dense, y: Float64Array, kind: MlpKind, options: 
   }
   if (bestWeights) [model.weights, fit.bestValScore] = [bestWeights, best];
   if (!Number.isFinite(fit.loss) || !model.weights.every(Number.isFinite)) {
-    throw new DataError('mlp: training diverged (non-finite loss or weights): standardise the features and target, or lower learningRateInit');
+    throw new DataError('mlp: training diverged (non-finite loss or weights): standardise the features and target, or lower the learningRate param');
   }
   return fit;
 }

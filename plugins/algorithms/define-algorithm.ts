@@ -2,11 +2,15 @@
  * One definition per algorithm: its training task, how its models predict, which problems it fits,
  * which params are its main hyperparameters and how it is solved. The registry, prediction
  * (`algorithms/predict`, bundles, `mlcycle predict`), dags/tabular.ts and the plugin catalogue all
- * read it, so adding an algorithm is one file plus one line in the registry's list.
+ * read it, so adding an algorithm is one file plus one line in the registry's list. Every model an
+ * algorithm trains is checked for non-finite numbers before it is stored.
  */
-import type { AnyTask, Static } from '../../core/index.ts';
+import type { ColumnTable } from 'arquero';
+import type { AnyTask, Static, TaskContext } from '../../core/index.ts';
+import { registerTask } from '../../core/task/registry.ts';
 import type { ModelSpec, ProblemSpec } from '../kinds.ts';
 import type { Dense } from './_dense.ts';
+import { checkTrainedModel } from './_finite-model.ts';
 
 /** The problem types an algorithm can fit. */
 export type ProblemType = ProblemSpec['task'];
@@ -62,7 +66,27 @@ export function defineAlgorithm<T extends AnyTask>(spec: AlgorithmSpec<T>): Algo
   const unknown = spec.hyperparameters.filter((h) => !Object.hasOwn(props, h));
   if (unknown.length) throw new TypeError(`defineAlgorithm '${spec.name}': hyperparameters ${unknown.join(', ')} are not params of ${spec.task.name}`);
   if (!/^[a-z][a-z0-9-]*$/.test(spec.name)) throw new TypeError(`defineAlgorithm: name '${spec.name}' must be lower-case letters, digits and dashes`);
+  registerCheckedTask(spec);
   return Object.freeze({ ...spec, model, __brand: 'mlcycle.Algorithm' as const });
+}
+
+/**
+ * Registers the training task with the finite-model check after `run` (_finite-model.ts) under the
+ * task's own reference. The executors find tasks by reference, so every engine run of the task goes
+ * through the check and a diverged model fails its node instead of being cached; `trainAlgorithm`
+ * calls the check itself. The exported task object stays the one the file defined (same identity).
+ */
+function registerCheckedTask<T extends AnyTask>(spec: AlgorithmSpec<T>): void {
+  const inner = spec.task;
+  const task = Object.freeze({
+    ...inner,
+    async run(inputs: { train: ColumnTable }, params: unknown, ctx: TaskContext) {
+      const out = await inner.run(inputs, params, ctx);
+      await checkTrainedModel(spec, out.model as ModelSpec, inputs.train, { signal: ctx.signal });
+      return out;
+    },
+  }) as T;
+  registerTask(task);
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { ColumnTable } from 'arquero';
 import { DataError, NonRetryableError, type AnyTask, type TaskContext } from '../../core/index.ts';
 import type { ModelSpec, ProblemSpec } from '../kinds.ts';
+import { checkTrainedModel } from './_finite-model.ts';
 import type { Algorithm } from './define-algorithm.ts';
 import { decisionTreeAlgorithm } from './decision-tree.ts';
 import { knnAlgorithm } from './knn.ts';
@@ -76,17 +77,19 @@ export function algorithmTask(name: string): AnyTask {
 }
 
 /**
- * Trains the named algorithm in the calling thread: params validated with defaults filled, as the
- * engine would. For tasks that choose the algorithm at run time (a sweep, auto-ML).
+ * Trains the named algorithm in the calling thread: params validated with defaults filled and the
+ * model checked for non-finite numbers, as the engine would. For tasks that choose the algorithm at
+ * run time (a sweep, auto-ML).
  * @example
  * const model = await trainAlgorithm('knn', train, problem, { k: 7 }, ctx);
  */
 export async function trainAlgorithm(
   name: string, train: ColumnTable, problem: ProblemSpec, params: Record<string, unknown>, ctx: TaskContext,
 ): Promise<ModelSpec> {
-  const task = algorithmTask(name);
-  const { value, errors } = task.validateParams(params);
-  if (errors.length) throw new DataError(`${task.name}: ${errors.join('; ')}`);
-  const out = await task.run({ train, problem }, value, ctx);
+  const algorithm = algorithmByName(name);
+  const { value, errors } = algorithm.task.validateParams(params);
+  if (errors.length) throw new DataError(`${algorithm.task.name}: ${errors.join('; ')}`);
+  const out = await algorithm.task.run({ train, problem }, value, ctx);
+  await checkTrainedModel(algorithm, out.model as ModelSpec, train, { signal: ctx.signal });
   return out.model as ModelSpec;
 }

@@ -3,6 +3,7 @@
  * (noted per function where we choose between its options). Labels are strings: the predictions
  * table contract stores class labels as strings.
  */
+import { requireFinite } from './_finite.ts';
 
 /** Per-class precision, recall, F1 and support (rows whose actual label is the class). */
 export interface ClassScores {
@@ -51,7 +52,7 @@ export function confusionMatrix(
  * perClassScores(confusionMatrix(actual, predicted, classes))
  */
 export function perClassScores(cm: { labels: string[]; matrix: number[][] }): Record<string, ClassScores> {
-  const out: Record<string, ClassScores> = {};
+  const entries: Array<[string, ClassScores]> = [];
   cm.labels.forEach((label, k) => {
     const tp = cm.matrix[k]![k]!;
     const support = cm.matrix[k]!.reduce((a, b) => a + b, 0);
@@ -59,9 +60,10 @@ export function perClassScores(cm: { labels: string[]; matrix: number[][] }): Re
     const precision = predictedCount ? tp / predictedCount : 0;
     const recall = support ? tp / support : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    out[label] = { precision, recall, f1, support };
+    entries.push([label, { precision, recall, f1, support }]);
   });
-  return out;
+  // fromEntries defines keys: a label '__proto__' stays a class instead of replacing the prototype.
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -107,7 +109,7 @@ export function balancedAccuracy(actual: readonly string[], predicted: readonly 
 /**
  * Mean cross-entropy of the actual class. Each row's probabilities are clipped to [1e-15, 1-1e-15]
  * and renormalised to sum to 1 (scikit-learn's `log_loss` before 1.5), so one confident mistake
- * costs about 34.5 instead of infinity.
+ * costs about 34.5 instead of infinity. A non-finite or missing probability is a DataError.
  * @example
  * logLoss(['a', 'b'], [{ a: 0.9, b: 0.1 }, { a: 0.2, b: 0.8 }], ['a', 'b']) // (-ln 0.9 - ln 0.8) / 2
  */
@@ -119,11 +121,15 @@ export function logLoss(
 ): number {
   if (actual.length === 0) return Number.NaN;
   let total = 0;
+  const clipped = (p: number): number => Math.min(1 - eps, Math.max(eps, p));
   for (let i = 0; i < actual.length; i++) {
     const row = probabilities[i]!;
-    const clipped = (p: number | undefined): number => Math.min(1 - eps, Math.max(eps, Number.isFinite(p) ? p! : 0));
-    const sum = classes.reduce((a, c) => a + clipped(row[c]), 0);
-    total -= Math.log(clipped(row[actual[i]!]) / sum);
+    // Own properties only, so a class named 'constructor' is not read from Object.prototype.
+    const ps = classes.map((c) => (Object.hasOwn(row, c) ? row[c] : undefined));
+    requireFinite(ps, `probabilities of row ${i} (${classes.join(', ')})`, 'logLoss');
+    const sum = ps.reduce((a: number, p) => a + clipped(p!), 0);
+    const k = classes.indexOf(actual[i]!);
+    total -= Math.log((k < 0 ? eps : clipped(ps[k]!)) / sum);
   }
   return total / actual.length;
 }

@@ -1,7 +1,14 @@
 /**
  * Regression metrics as pure functions over plain number arrays, with scikit-learn's definitions
- * except for MAPE (see there).
+ * except for MAPE (see there). Every input must be finite: a NaN prediction is a DataError, not a
+ * NaN metric that the report would silently leave out.
  */
+import { requireFinite } from './_finite.ts';
+
+function requirePair(actual: readonly number[], predicted: readonly number[], where: string): void {
+  requireFinite(actual, 'actual', where);
+  requireFinite(predicted, 'predicted', where);
+}
 
 /**
  * Mean absolute error.
@@ -9,6 +16,7 @@
  * mae([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.5
  */
 export function mae(actual: readonly number[], predicted: readonly number[]): number {
+  requirePair(actual, predicted, 'mae');
   return mean(actual.map((a, i) => Math.abs(a - predicted[i]!)));
 }
 
@@ -18,6 +26,7 @@ export function mae(actual: readonly number[], predicted: readonly number[]): nu
  * rmse([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // sqrt(0.375)
  */
 export function rmse(actual: readonly number[], predicted: readonly number[]): number {
+  requirePair(actual, predicted, 'rmse');
   return Math.sqrt(mean(actual.map((a, i) => (a - predicted[i]!) ** 2)));
 }
 
@@ -29,6 +38,7 @@ export function rmse(actual: readonly number[], predicted: readonly number[]): n
  * r2([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.9486…
  */
 export function r2(actual: readonly number[], predicted: readonly number[]): number {
+  requirePair(actual, predicted, 'r2');
   if (actual.length === 0) return Number.NaN;
   const m = mean(actual);
   let ssRes = 0;
@@ -50,6 +60,7 @@ export function r2(actual: readonly number[], predicted: readonly number[]): num
  * mape([100, 0, 50], [110, 3, 40]) // { value: 0.15, skipped: 1 }
  */
 export function mape(actual: readonly number[], predicted: readonly number[]): { value: number; skipped: number } {
+  requirePair(actual, predicted, 'mape');
   const errors: number[] = [];
   actual.forEach((a, i) => {
     if (a !== 0) errors.push(Math.abs((a - predicted[i]!) / a));
@@ -63,6 +74,7 @@ export function mape(actual: readonly number[], predicted: readonly number[]): {
  * mean([1, 2, 3]) // 2
  */
 export function mean(values: readonly number[]): number {
+  requireFinite(values, 'values', 'mean');
   if (values.length === 0) return Number.NaN;
   let sum = 0;
   for (const v of values) sum += v;

@@ -1,7 +1,9 @@
 /**
  * ROC analysis for scores against binary truth: AUC by ranks (so tied scores count one half, as in
  * the Mann–Whitney U statistic and scikit-learn's `roc_auc_score`) and the curve's points.
+ * Scores must be finite: a NaN score equals nothing, so it has no rank and no threshold.
  */
+import { requireFinite } from './_finite.ts';
 
 /** One point of a ROC curve: rates reached when predicting positive for scores >= threshold. */
 export interface RocPoint {
@@ -14,11 +16,13 @@ export interface RocPoint {
 /**
  * Area under the ROC curve for `scores` of rows whose truth is `isPositive`: the probability that
  * a random positive scores above a random negative, ties counting 1/2. Computed from average
- * ranks in O(n log n). NaN when either class is absent (the AUC is undefined then).
+ * ranks in O(n log n). NaN when either class is absent (the AUC is undefined then). A non-finite
+ * score is a DataError.
  * @example
  * rocAuc([true, false, true, false], [0.8, 0.4, 0.4, 0.1]) // 0.875: the tie between a positive and a negative counts 1/2
  */
 export function rocAuc(isPositive: readonly boolean[], scores: readonly number[]): number {
+  requireFinite(scores, 'scores', 'rocAuc');
   const n = scores.length;
   const order = [...scores.keys()].sort((a, b) => scores[a]! - scores[b]!);
   let positives = 0;
@@ -44,12 +48,15 @@ export function rocAuc(isPositive: readonly boolean[], scores: readonly number[]
 /**
  * ROC curve points, one per distinct score (ties move both rates at once), from (0, 0) to (1, 1).
  * Collinear intermediate points are dropped (scikit-learn's `drop_intermediate`), then the curve
- * is thinned to at most `maxPoints` so reports stay small on big test sets.
+ * is thinned to at most `maxPoints` so reports stay small on big test sets. A non-finite score is a
+ * DataError.
  * @example
  * rocCurve([true, false, true, false], [0.8, 0.4, 0.4, 0.1])
  * // [{fpr:0,tpr:0,threshold:null},{fpr:0,tpr:0.5,threshold:0.8},{fpr:0.5,tpr:1,threshold:0.4},{fpr:1,tpr:1,threshold:0.1}]
  */
 export function rocCurve(isPositive: readonly boolean[], scores: readonly number[], maxPoints = 500): RocPoint[] {
+  requireFinite(scores, 'scores', 'rocCurve');
+  if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new RangeError(`rocCurve: maxPoints must be an integer >= 2, got ${maxPoints}`);
   const order = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!);
   const positives = isPositive.filter(Boolean).length;
   const negatives = isPositive.length - positives;
@@ -59,11 +66,12 @@ export function rocCurve(isPositive: readonly boolean[], scores: readonly number
   let fp = 0;
   for (let i = 0; i < order.length; ) {
     const threshold = scores[order[i]!]!;
-    while (i < order.length && scores[order[i]!] === threshold) {
+    // do…while: each pass consumes at least its first row, so the loop ends whatever the scores hold.
+    do {
       if (isPositive[order[i]!]) tp++;
       else fp++;
       i++;
-    }
+    } while (i < order.length && scores[order[i]!] === threshold);
     points.push({ fpr: fp / negatives, tpr: tp / positives, threshold });
   }
   return thin(dropCollinear(points), maxPoints);
@@ -96,11 +104,14 @@ export function ovrAuc(
   probabilities: ReadonlyArray<Readonly<Record<string, number>>>,
   classes: readonly string[],
 ): { macro: number; perClass: Record<string, number> } {
-  const perClass: Record<string, number> = {};
+  const entries: Array<[string, number]> = [];
   for (const c of classes) {
-    const auc = rocAuc(actual.map((a) => a === c), probabilities.map((p) => p[c] ?? 0));
-    if (!Number.isNaN(auc)) perClass[c] = auc;
+    // Own properties only: a class named 'constructor' must not read Object.prototype's.
+    const auc = rocAuc(actual.map((a) => a === c), probabilities.map((p) => (Object.hasOwn(p, c) ? p[c]! : 0)));
+    if (!Number.isNaN(auc)) entries.push([c, auc]);
   }
-  const values = Object.values(perClass);
+  // fromEntries defines keys, so a class named '__proto__' is a key, not a prototype.
+  const perClass: Record<string, number> = Object.fromEntries(entries);
+  const values = entries.map(([, auc]) => auc);
   return { macro: values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN, perClass };
 }

@@ -2,6 +2,7 @@ import type { ColumnTable } from 'arquero';
 import { DataError, type MetricValues } from '../../core/index.ts';
 import type { ProblemSpec } from '../kinds.ts';
 import { accuracy, balancedAccuracy, confusionMatrix, logLoss, macroScores } from './_classification.ts';
+import { requireFinite } from './_finite.ts';
 import { column, finiteOnly, label } from './_predictions.ts';
 import { ovrAuc, rocAuc, rocCurve, type RocPoint } from './_roc.ts';
 
@@ -69,8 +70,7 @@ function metricsOf(
     recall_macro: macro.recall,
   };
   const roc: Record<string, { auc: number; points: RocPoint[] }> = {};
-  const perClass: Record<string, Record<string, number>> = {};
-  for (const [c, s] of Object.entries(macro.perClass)) perClass[c] = { ...s };
+  const perClass: Record<string, Record<string, number>> = Object.fromEntries(Object.entries(macro.perClass).map(([c, s]) => [c, { ...s }]));
   if (probabilities) {
     metrics.log_loss = logLoss(actual, probabilities, classes);
     if (problem.task === 'binary') {
@@ -83,7 +83,7 @@ function metricsOf(
       const ovr = ovrAuc(actual, probabilities, classes);
       metrics.roc_auc = ovr.macro;
       for (const [c, auc] of Object.entries(ovr.perClass)) {
-        if (perClass[c]) perClass[c].roc_auc = auc;
+        if (Object.hasOwn(perClass, c)) perClass[c]!.roc_auc = auc;
         roc[c] = { auc, points: rocCurve(actual.map((a) => a === c), probabilities.map((p) => p[c] ?? 0)) };
       }
     }
@@ -105,14 +105,21 @@ function readProbabilities(table: ColumnTable, classes: string[]): Probabilities
     const missing = classes.filter((c) => !present.includes(c)).map((c) => `prob_${c}`);
     throw new DataError(`${WHERE}: probability columns are incomplete: missing ${missing.join(', ')}`);
   }
-  const cols = classes.map((c) => Array.from(table.array(`prob_${c}`) as ArrayLike<unknown>, Number));
+  // Checked column by column so the message names the column: a NaN probability would otherwise
+  // reach the ROC code, where it has no threshold.
+  const cols = classes.map((c) => {
+    const values = Array.from(table.array(`prob_${c}`) as ArrayLike<unknown>);
+    requireFinite(values, `prob_${c}`, WHERE);
+    return values as number[];
+  });
   return Array.from({ length: table.numRows() }, (_, i) => Object.fromEntries(classes.map((c, k) => [c, cols[k]![i]!])));
 }
 
 function trainPrior(train: ColumnTable, problem: ProblemSpec, classes: string[]): Record<string, number> {
   const target = column(train, problem.target, `${WHERE} (train table)`).map(label);
   const counts = Object.fromEntries(classes.map((c) => [c, 0])) as Record<string, number>;
-  for (const t of target) if (t in counts) counts[t]!++;
+  // Own properties only: a train label 'constructor' is not a class and must not match Object.prototype.
+  for (const t of target) if (Object.hasOwn(counts, t)) counts[t]!++;
   const total = target.length || 1;
   return Object.fromEntries(classes.map((c) => [c, counts[c]! / total]));
 }

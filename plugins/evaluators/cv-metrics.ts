@@ -17,7 +17,7 @@ export const cvMetrics = defineTask({
     const metrics: MetricValues = {};
     for (const [name, v] of Object.entries(cv as Record<string, unknown>)) {
       const mean = (v as { mean?: unknown } | null)?.mean;
-      if (typeof mean === 'number') metrics[name] = mean;
+      if (typeof mean === 'number' && Number.isFinite(mean)) metrics[name] = mean;
     }
     if (Object.keys(metrics).length === 0) {
       throw new DataError('evaluators/cv-metrics: the cross-validation summary holds no metric with a mean; wire evaluators/cross-validation\'s cv output here');
