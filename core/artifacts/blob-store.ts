@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { IntegrityError } from '../errors.ts';
-import { writeFileAtomicSync } from './atomic-write.ts';
+import { existingContent, writeFileAtomicSync } from './atomic-write.ts';
 import { blobPath, isDigest, listDigests } from './blob-layout.ts';
 
 /**
@@ -16,11 +16,13 @@ export interface BlobStore {
   /** sha256 hex of bytes. */
   digestOf(bytes: Uint8Array): string;
   /**
-   * Stores bytes (idempotent): a blob already present with the right size is kept (and freshened,
-   * so gc's grace period protects it); else temp file in the same folder → fsync → rename.
-   * Two processes writing one digest both succeed.
+   * Stores bytes (idempotent): a blob already present is kept only when its content equals `bytes`
+   * (compared, and freshened so gc's grace period protects it); any other file under that name (a
+   * corrupt blob, even of the right size, or a truncated one) is copied to quarantine and replaced:
+   * temp file in the same folder → fsync → rename. Two processes writing one digest both succeed.
+   * `repaired` is true when a wrong file was replaced.
    */
-  write(bytes: Uint8Array): { digest: string; bytes: number };
+  write(bytes: Uint8Array): { digest: string; bytes: number; repaired?: boolean };
   /** Reads and verifies (re-hash); throws IntegrityError naming the digest if missing or corrupt. */
   read(digest: string): Uint8Array;
   /** Whether the blob exists (no hash). */
@@ -69,16 +71,19 @@ export function openBlobStore(root: string): BlobStore {
     write(bytes) {
       const digest = digestOf(bytes);
       const target = path(digest);
-      const existing = statSync(target, { throwIfNoEntry: false });
-      if (existing?.isFile() && existing.size === bytes.byteLength) {
+      // Same size is not same content: a flipped byte must not survive `run --no-cache`.
+      const existing = existingContent(target, bytes);
+      if (existing.state === 'same') {
         // Touching costs a syscall per write; a blob touched within the last minute is fresh enough
         // for gc's grace period (minutes), so most repeated writes skip it.
         if (Date.now() - existing.mtimeMs > FRESH_MS) freshen(target);
-      } else {
-        // Absent, or a wrong-size (truncated) leftover: the rename replaces it, which also repairs it.
-        writeFileAtomicSync(target, bytes);
+        return { digest, bytes: bytes.byteLength };
       }
-      return { digest, bytes: bytes.byteLength };
+      // A wrong file under this name: keep a copy for inspection, then the rename replaces it
+      // atomically (readers see the bad file or the good one, never none).
+      if (existing.state === 'different' && existing.isFile) keepAside(target, join(dirname(root), 'quarantine'), digest);
+      writeFileAtomicSync(target, bytes);
+      return existing.state === 'absent' ? { digest, bytes: bytes.byteLength } : { digest, bytes: bytes.byteLength, repaired: true };
     },
 
     read(digest) {
@@ -119,10 +124,7 @@ export function openBlobStore(root: string): BlobStore {
       if (!statSync(from, { throwIfNoEntry: false })) {
         throw new IntegrityError(`blob ${digest} cannot be quarantined: it is missing (expected at ${from})`);
       }
-      const folder = join(dirname(root), 'quarantine');
-      mkdirSync(folder, { recursive: true });
-      // Filename-safe ISO time: sortable, readable, and legal on Windows (no colons).
-      const to = join(folder, `${digest}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const to = quarantinePath(join(dirname(root), 'quarantine'), digest);
       moveFile(from, to);
       return to;
     },
@@ -141,6 +143,26 @@ function freshen(target: string): void {
     utimesSync(target, now, now);
   } catch {
     // A read-only store still serves the blob; only gc's grace period is weaker for it.
+  }
+}
+
+/** `<folder>/<digest>-<time>`, the folder made on demand. */
+function quarantinePath(folder: string, digest: string): string {
+  mkdirSync(folder, { recursive: true });
+  // Filename-safe ISO time: sortable, readable, and legal on Windows (no colons).
+  return join(folder, `${digest}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+}
+
+/**
+ * A hard link in quarantine to a bad blob about to be replaced, so the evidence survives the repair
+ * without a moment when the blob is missing. Best effort: a store that cannot link (another device,
+ * a filesystem without links, a second repair in the same millisecond) is repaired all the same.
+ */
+function keepAside(target: string, folder: string, digest: string): void {
+  try {
+    linkSync(target, quarantinePath(folder, digest));
+  } catch {
+    // The repair matters; the copy for inspection does not.
   }
 }
 

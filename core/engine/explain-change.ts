@@ -30,8 +30,10 @@ export function explainChange(
   if (a.task !== b.task) return [`task changed (${a.task} → ${b.task})`];
   if (a.version !== b.version) reasons.push(`task version changed (${show(a.version)} → ${show(b.version)})`);
   for (const name of union(a.params, b.params)) {
-    if (JSON.stringify(a.params[name]) !== JSON.stringify(b.params[name])) {
-      reasons.push(`param ${name} changed (${show(a.params[name])} → ${show(b.params[name])})`);
+    const was = Object.hasOwn(a.params, name) ? a.params[name] : undefined;
+    const now = Object.hasOwn(b.params, name) ? b.params[name] : undefined;
+    if (JSON.stringify(was) !== JSON.stringify(now)) {
+      reasons.push(`param ${name} changed (${show(was)} → ${show(now)})`);
     }
   }
   if (b.inputs) {
@@ -41,6 +43,15 @@ export function explainChange(
   }
   for (const file of union(a.files ?? {}, b.files ?? {})) {
     if (a.files?.[file] !== b.files?.[file]) reasons.push(`file changed: ${file}`);
+  }
+  // Machine facts that change results (the tfjs backend, the MLP kernel): say so, or plan would only
+  // report "no cached result" after a move to a machine with another backend.
+  const envA = a.environment ?? {};
+  const envB = b.environment ?? {};
+  for (const name of union(envA, envB)) {
+    const was = Object.hasOwn(envA, name) ? envA[name] : undefined;
+    const now = Object.hasOwn(envB, name) ? envB[name] : undefined;
+    if (was !== now) reasons.push(`environment ${name} changed (${show(was)} → ${show(now)})`);
   }
   if (a.codeDigest !== b.codeDigest) {
     const base = dirname(fileURLToPath(opts.moduleUrl));

@@ -1,5 +1,5 @@
 import type { BuiltDag, NodeInput } from '../dag/types.ts';
-import { codeDigest } from '../plan/code-digest.ts';
+import { taskCodeDigest } from '../plan/code-digest.ts';
 import { nodeKey, prefixed } from '../plan/cache-key.ts';
 import type { OutputDigest } from '../scheduler/events.ts';
 import { explainChange, type StoredMaterial } from './explain-change.ts';
@@ -29,7 +29,13 @@ export function planDag(dag: BuiltDag, options: { home?: string; seed?: number }
       const prevMaterial = previous ? (JSON.parse(previous.material) as StoredMaterial) : undefined;
       const base = { id, task: node.task.name };
       if (pending.length) {
-        const code = codeDigest(node.task.ref.moduleUrl);
+        let code;
+        try {
+          code = taskCodeDigest(node.task);
+        } catch (err) {
+          entries.push({ ...base, key: null, state: 'new', reasons: [(err as Error).message] });
+          continue;
+        }
         const reasons = prevMaterial
           ? explainChange(prevMaterial, { material: { ...prevMaterial.material, task: node.task.name, version: node.task.version, codeDigest: code.digest, params: node.params, seed, inputs: undefined }, codeFiles: { ...code.files, ...prefixed(code.packages) } }, { cwd: dag.cwd, moduleUrl: node.task.ref.moduleUrl })
           : [];

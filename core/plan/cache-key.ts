@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../artifacts/kind.ts';
 import type { DagNode } from '../dag/types.ts';
 import type { InputArtifact } from '../executors/types.ts';
-import { codeDigest, type CodeDigest } from './code-digest.ts';
+import { ValidationError } from '../errors.ts';
+import { taskCodeDigest, type CodeDigest } from './code-digest.ts';
 import { fileDigest } from './file-digest.ts';
 
 /** Bump when the recipe below changes: every key changes with it. */
@@ -17,6 +18,8 @@ export interface KeyMaterial {
   params: Record<string, unknown>;
   inputs: Record<string, string | string[]>;
   files?: Record<string, string>;
+  /** What the task declared with `environment()` (tfjs backend, SIMD kernel…), when it declares it. */
+  environment?: Record<string, string>;
   seed: number;
 }
 
@@ -35,7 +38,8 @@ const codeFilesJson = new WeakMap<CodeDigest, { files: Record<string, string>; j
 
 /**
  * The cache key of a node: sha256 of canonical JSON of task name and version, code digest, resolved
- * params, input artifact digests, declared files' digests and the seed (DESIGN §3).
+ * params, input artifact digests, declared files' digests, the declared environment and the seed
+ * (DESIGN §3). Throws ValidationError for a task whose code loads modules the digest cannot follow.
  * @example
  * const { key } = nodeKey(node, { table: { digest, kind: 'Table' } }, { cwd, seed: 7 });
  */
@@ -44,16 +48,19 @@ export function nodeKey(
   inputs: Record<string, InputArtifact | InputArtifact[]>,
   options: { cwd: string; seed: number; codeCache?: Map<string, CodeDigest> },
 ): NodeKey {
-  // Within one run the loaded code cannot change, so a run may memoise digests by module.
-  const url = node.task.ref.moduleUrl;
-  let code = options.codeCache?.get(url);
+  // Within one run the loaded code cannot change, so a run may memoise digests by module (and the
+  // extra files a task declares: two tasks of one module may declare different ones).
+  const task = node.task;
+  const memoKey = task.codeFiles ? `${task.ref.moduleUrl}\0${task.codeFiles.join('\0')}` : task.ref.moduleUrl;
+  let code = options.codeCache?.get(memoKey);
   if (!code) {
-    code = codeDigest(url);
-    options.codeCache?.set(url, code);
+    code = taskCodeDigest(task);
+    options.codeCache?.set(memoKey, code);
   }
-  const files = node.task.files
-    ? Object.fromEntries(node.task.files(node.params as never).map((f) => [f, fileDigest(f, options.cwd)]))
+  const files = task.files
+    ? Object.fromEntries(task.files(node.params as never).map((f) => [f, fileDigest(f, options.cwd)]))
     : undefined;
+  const environment = task.environment ? taskEnvironment(task.name, task.environment) : undefined;
   const material: KeyMaterial = {
     keyVersion: KEY_VERSION,
     task: node.task.name,
@@ -64,6 +71,7 @@ export function nodeKey(
       Object.entries(inputs).map(([port, a]) => [port, Array.isArray(a) ? a.map((x) => x.digest) : a.digest]),
     ),
     ...(files ? { files } : {}),
+    ...(environment ? { environment } : {}),
     seed: options.seed,
   };
   const materialJson = canonicalJson(material);
@@ -77,6 +85,25 @@ export function nodeKey(
   // canonicalJson({ material, codeFiles }) without serialising the material twice.
   const stored = `{"codeFiles":${codeFiles.json},"material":${materialJson}}`;
   return { key, material, codeFiles: codeFiles.files, stored };
+}
+
+/**
+ * A task's declared environment, checked: a plain object of strings (own properties only), so the key
+ * never depends on a prototype or on how a non-string value happens to serialise.
+ * @example
+ * taskEnvironment('algorithms/mlp', () => ({ mlpKernel: 'wasm-simd' })) // { mlpKernel: 'wasm-simd' }
+ */
+export function taskEnvironment(taskName: string, environment: () => Record<string, string>): Record<string, string> {
+  const value: unknown = environment();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValidationError(`task '${taskName}': environment() must return an object of strings, got ${value === null ? 'null' : typeof value}`);
+  }
+  const out: Record<string, string> = Object.create(null);
+  for (const [name, v] of Object.entries(value)) {
+    if (typeof v !== 'string') throw new ValidationError(`task '${taskName}': environment() value '${name}' must be a string, got ${typeof v}`);
+    out[name] = v;
+  }
+  return { ...out };
 }
 
 /** `package:<name>` → version, beside file paths in the code map that `plan` explains from. */

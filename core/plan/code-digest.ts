@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalJson } from '../artifacts/kind.ts';
 import { ValidationError } from '../errors.ts';
@@ -15,6 +15,15 @@ export interface CodeDigest {
   files: Record<string, string>;
   /** Each package imported by a local file → its version (`mlcycle` for the engine itself). */
   packages: Record<string, string>;
+  /** Loads with a computed specifier, as `file:line: code (why)`: code the digest cannot see. */
+  dynamic: string[];
+}
+
+/** What the digest needs of a task: where it is defined and the local files it declares. */
+export interface TaskCode {
+  name: string;
+  ref: { moduleUrl: string };
+  codeFiles?: readonly string[];
 }
 
 interface Memo {
@@ -35,13 +44,36 @@ const memo = new Map<string, Memo>();
  * const { digest, files } = codeDigest(task.ref.moduleUrl);
  * // files: { 'train.ts': '9c…', '../shared/features.ts': '41…' }
  */
-export function codeDigest(moduleUrl: string): CodeDigest {
+export function codeDigest(moduleUrl: string, options: { codeFiles?: readonly string[] } = {}): CodeDigest {
   const root = toPath(moduleUrl);
-  const hit = memo.get(root);
+  const extra = options.codeFiles ?? [];
+  const memoKey = [root, ...extra].join('\0');
+  const hit = memo.get(memoKey);
   if (hit && isFresh(hit)) return hit.result;
-  const computed = compute(root);
-  memo.set(root, computed);
+  const computed = compute(root, extra);
+  memo.set(memoKey, computed);
   return computed.result;
+}
+
+/**
+ * The code digest of a task, refusing one whose code loads local modules the digest cannot see (a
+ * computed `require(name)` / `import(name)`, anywhere in its local imports) unless the task lists
+ * them in `codeFiles`: without that, editing such a module would give a silent stale cache hit.
+ * @example
+ * const { digest } = taskCodeDigest(node.task); // throws ValidationError naming file, line and fix
+ */
+export function taskCodeDigest(task: TaskCode): CodeDigest {
+  const code = codeDigest(task.ref.moduleUrl, { codeFiles: task.codeFiles });
+  if (code.dynamic.length > 0 && task.codeFiles === undefined) {
+    const shown = code.dynamic.slice(0, 3).join('; ') + (code.dynamic.length > 3 ? `; and ${code.dynamic.length - 3} more` : '');
+    throw new ValidationError(
+      `task '${task.name}' loads code the cache key cannot follow: ${shown}. ` +
+      `Use a literal specifier (require('./x.ts')), or list every local file it may load in defineTask's ` +
+      `codeFiles (paths relative to ${dirname(toPath(task.ref.moduleUrl))}), e.g. codeFiles: ['./plugins/a.ts']; ` +
+      `codeFiles: [] says it loads packages only`,
+    );
+  }
+  return code;
 }
 
 /**
@@ -73,7 +105,7 @@ function isFresh(entry: Memo): boolean {
   return true;
 }
 
-function compute(root: string): Memo {
+function compute(root: string, extra: readonly string[]): Memo {
   const computedAtMs = Date.now();
   const rootDir = dirname(root);
   const files: Record<string, string> = {};
@@ -81,6 +113,17 @@ function compute(root: string): Memo {
   const deps: Memo['deps'] = [];
   const seen = new Set<string>([root]);
   const queue = [root];
+  const dynamic: string[] = [];
+  for (const file of extra) {
+    const target = resolveImport(/^(\.|\/|file:)/.test(file) || isAbsolute(file) ? file : `./${file}`, root);
+    if (target.kind !== 'file') {
+      throw new ValidationError(`codeDigest: codeFiles entry '${file}' of ${root} is not a local file (looked in ${rootDir}); paths are relative to the task module's folder`);
+    }
+    if (!seen.has(target.path)) {
+      seen.add(target.path);
+      queue.push(target.path);
+    }
+  }
 
   while (queue.length > 0) {
     const file = queue.shift()!;
@@ -91,7 +134,9 @@ function compute(root: string): Memo {
       continue;
     }
     deps.push({ path: file, stamp: source.stamp });
-    files[relative(rootDir, file).split(sep).join('/')] = source.sha256;
+    const name = relative(rootDir, file).split(sep).join('/');
+    files[name] = source.sha256;
+    for (const d of source.dynamic) dynamic.push(`${name}:${d.line}: ${d.code} (${d.why})`);
     for (const specifier of source.imports) {
       const target = resolveImport(specifier, file);
       if (target.kind === 'file' && !seen.has(target.path)) {
@@ -114,6 +159,6 @@ function compute(root: string): Memo {
     [...versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, set]) => [name, [...set].sort().join(' ')]),
   );
   const digest = createHash('sha256').update(canonicalJson({ files: sortedFiles, packages })).digest('hex');
-  const result: CodeDigest = Object.freeze({ digest, files: Object.freeze(sortedFiles), packages: Object.freeze(packages) });
+  const result: CodeDigest = Object.freeze({ digest, files: Object.freeze(sortedFiles), packages: Object.freeze(packages), dynamic: Object.freeze(dynamic) as string[] });
   return { result, deps, computedAtMs };
 }

@@ -65,7 +65,8 @@ function resolveFile(specifier: string, fromFile: string): string | undefined {
 }
 
 function classify(path: string): ResolvedImport {
-  if (path.startsWith(ENGINE_DIR)) return enginePackage();
+  // The engine's package.json (read for its version) is the engine, not a local file of the task.
+  if (path.startsWith(ENGINE_DIR) || path === ENGINE_MANIFEST) return enginePackage();
   const at = path.lastIndexOf(NODE_MODULES);
   if (at < 0) return { kind: 'file', path };
   // A relative path into node_modules still means "that package", not local code.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { scanImports } from './scan-imports.ts';
+import { scanLoads, type DynamicLoad } from './scan-imports.ts';
 
 /**
  * Per-process memo of source files: content hash and imports, keyed by path and validated by stat.
@@ -28,6 +28,8 @@ export interface SourceInfo {
   sha256: string;
   /** Run-time import specifiers (empty for non-code files such as JSON). */
   imports: string[];
+  /** Loads with a computed specifier, which the digest cannot follow (empty for non-code files). */
+  dynamic: DynamicLoad[];
 }
 
 interface Entry {
@@ -77,9 +79,11 @@ export function readSource(path: string): (SourceInfo & { stamp: FileStamp }) | 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+  const loads = CODE.test(path) ? scanLoads(bytes.toString('utf8')) : { specifiers: [], dynamic: [] };
   const info: SourceInfo = {
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    imports: CODE.test(path) ? scanImports(bytes.toString('utf8')) : [],
+    imports: loads.specifiers,
+    dynamic: loads.dynamic,
   };
   memo.set(path, { stamp, readAtMs, info });
   return { ...info, stamp };

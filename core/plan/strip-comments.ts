@@ -8,15 +8,47 @@
 /** A `/` after one of these starts a regular expression, not a division. */
 const REGEX_AFTER = new Set(['', '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^']);
 
+/** What the scanner found between `from` and `to`: a whole comment, or the inside of a literal. */
+type Span = 'comment' | 'string' | 'template' | 'regex';
+
 /**
  * The source with every comment replaced by one space.
  * @example
  * stripComments("import a from './a.ts'; // import b from './b.ts'") // "import a from './a.ts'; "
  */
 export function stripComments(source: string): string {
-  const n = source.length;
   let out = '';
   let copyFrom = 0;
+  scanLiterals(source, (span, from, to) => {
+    if (span !== 'comment') return;
+    out += source.slice(copyFrom, from) + ' ';
+    copyFrom = to;
+  });
+  return out + source.slice(copyFrom);
+}
+
+/**
+ * The source with comments, string contents, template text and regex bodies blanked to spaces
+ * (newlines kept, quotes and `${…}` code kept), at the same length: what is left is code only, so a
+ * `require(name)` in a message string is not taken for a call, and an index still gives the line.
+ * @example
+ * maskLiterals("f('a(b)'); // x") // "f('    ');    "
+ */
+export function maskLiterals(source: string): string {
+  const out = source.split('');
+  scanLiterals(source, (_span, from, to) => {
+    for (let k = from; k < to && k < out.length; k++) if (out[k] !== '\n') out[k] = ' ';
+  });
+  return out.join('');
+}
+
+/**
+ * The one scanner both views share, so they can never disagree on where code is: calls `on` for
+ * each comment (whole, delimiters included), each string and regex body (without its delimiters)
+ * and each piece of template text, in source order.
+ */
+function scanLiterals(source: string, on: (span: Span, from: number, to: number) => void): void {
+  const n = source.length;
   let last = '';
   // Open template literals and the `${` depth inside each: a `}` at depth 0 resumes the template.
   const templates: number[] = [];
@@ -26,22 +58,34 @@ export function stripComments(source: string): string {
     const next = source[i + 1];
     if (templates.length > 0 && templates[templates.length - 1] === -1) {
       // Inside template text.
-      if (c === '\\') i += 2;
+      if (c === '\\') { on('template', i, i + 2); i += 2; }
       else if (c === '`') { templates.pop(); last = '`'; i++; }
       else if (c === '$' && next === '{') { templates[templates.length - 1] = 0; last = '{'; i += 2; }
-      else i++;
+      else { on('template', i, i + 1); i++; }
       continue;
     }
     if (c === '/' && (next === '/' || next === '*')) {
-      out += source.slice(copyFrom, i) + ' ';
       const end = next === '/' ? source.indexOf('\n', i) : source.indexOf('*/', i + 2);
-      i = end < 0 ? n : next === '/' ? end : end + 2;
-      copyFrom = i;
+      const to = end < 0 ? n : next === '/' ? end : end + 2;
+      on('comment', i, to);
+      i = to;
       continue;
     }
-    if (c === '"' || c === "'") { i = skipQuoted(source, i, c); last = c; continue; }
+    if (c === '"' || c === "'") {
+      const to = skipQuoted(source, i, c);
+      on('string', i + 1, source[to - 1] === c ? to - 1 : to);
+      i = to;
+      last = c;
+      continue;
+    }
     if (c === '`') { templates.push(-1); i++; continue; }
-    if (c === '/' && REGEX_AFTER.has(last)) { i = skipRegex(source, i); last = '/'; continue; }
+    if (c === '/' && REGEX_AFTER.has(last)) {
+      const to = skipRegex(source, i);
+      on('regex', i + 1, to - 1);
+      i = to;
+      last = '/';
+      continue;
+    }
     if (templates.length > 0) {
       const depth = templates[templates.length - 1];
       if (c === '{') templates[templates.length - 1] = depth + 1;
@@ -50,7 +94,6 @@ export function stripComments(source: string): string {
     if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') last = c;
     i++;
   }
-  return out + source.slice(copyFrom);
 }
 
 /** Index after a '…' or "…" string; a newline ends it too, so a misread quote costs one line at most. */

@@ -32,6 +32,12 @@ export function defineTask<P extends TSchema, I extends InputPorts, O extends Po
       }
     }
   }
+  if (spec.codeFiles !== undefined && (!Array.isArray(spec.codeFiles) || spec.codeFiles.some((f) => typeof f !== 'string' || f === ''))) {
+    throw new ValidationError(`defineTask '${spec.name}': codeFiles must be a list of file paths relative to the task's module, e.g. ['./handlers/a.ts']`);
+  }
+  if (spec.environment !== undefined && typeof spec.environment !== 'function') {
+    throw new ValidationError(`defineTask '${spec.name}': environment must be a function returning { name: value } strings`);
+  }
   const moduleUrl = spec.moduleUrl ?? callerModuleUrl(2);
   if (!moduleUrl) throw new ValidationError(`defineTask '${spec.name}': cannot tell which file defines it; pass moduleUrl: import.meta.url`);
   const task = Object.freeze({

@@ -93,6 +93,20 @@ export interface TaskSpec<P extends TSchema, I extends InputPorts, O extends Por
    * store is still there and intact, or a reason (string) or false to make the node recompute.
    */
   verifyOutputs?(outputs: PortValues<O>, params: Static<P>): boolean | string;
+  /**
+   * Local files the task loads in ways the import scanner cannot follow (a computed `require(name)`
+   * or `import(\`./${x}\`)`), relative to the task module's folder. Their content, and what they
+   * import, joins the code digest. A task whose code makes such a load is refused until it declares
+   * this; `[]` says the computed loads reach packages only.
+   */
+  codeFiles?: string[];
+  /**
+   * What the task's results depend on in the machine rather than in code, params or data (the
+   * TensorFlow.js backend, whether a WebAssembly SIMD kernel runs): name → value, part of the cache
+   * key, so a run on another backend does not reuse results computed on this one. Called once per
+   * node when its key is computed; keep it cheap and free of side effects.
+   */
+  environment?(): Record<string, string>;
   /** The module that defines the task; defaults to the caller's file, found from the stack. */
   moduleUrl?: string;
   run(inputs: PortValues<I>, params: Static<P>, ctx: TaskContext): Promise<PortValues<O>> | PortValues<O>;

@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model } from '../kinds.ts';
+import { simdAvailable } from './_mlp-simd.ts';
 import { predictTable } from './predict-table.ts';
 
 /**
@@ -17,7 +19,31 @@ export const predict = defineTask({
   params: Type.Object({}),
   inputs: { model: Model, table: Table },
   outputs: { predictions: Table },
+  // A TensorFlow.js model predicts a little differently on each backend, and an MLP on each kernel.
+  environment: () => ({ tfjsBackend: tfjsBackend(), mlpKernel: simdAvailable() ? 'wasm-simd' : 'js' }),
   async run({ model, table }, _params, ctx) {
     return { predictions: await predictTable(model, table, { signal: ctx.signal }) };
   },
 });
+
+let backend: string | undefined;
+
+/**
+ * The backend `_backend.ts` will pick, told without loading TensorFlow.js (a second or more): the
+ * same order of preference, by whether each package resolves. Once per process, like the pick itself.
+ */
+function tfjsBackend(): string {
+  if (backend) return backend;
+  const resolver = createRequire(import.meta.url);
+  const resolves = (name: string) => {
+    try {
+      resolver.resolve(name);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const wasm = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object' && resolves('@tensorflow/tfjs-backend-wasm');
+  backend = resolves('@tensorflow/tfjs-node') ? 'tensorflow' : wasm ? 'wasm' : 'cpu';
+  return backend;
+}
