@@ -66,9 +66,10 @@ export async function readDelimitedTable(o: DelimitedOptions, log: TaskLogger): 
   }
   if (records === body) log.warn(`${file}: header only, no data rows`);
   const reader = new ColumnReader(cells, body, names.length, o.missing);
-  const columns: Record<string, unknown> = {};
+  // Null prototype and own-property lookups: a column named 'constructor' or '__proto__' is just a column.
+  const columns: Record<string, unknown> = Object.create(null);
   names.forEach((name, c) => {
-    const declared = o.types[name];
+    const declared = Object.hasOwn(o.types, name) ? o.types[name] : undefined;
     const fail = (r: number, t: string) => {
       const line = lines[r + body];
       return badFile(file, line, `column '${name}' is declared types.${name} = '${declared}' but line ${line} holds ${JSON.stringify(t)}`,

@@ -66,7 +66,8 @@ function checkScalar(value: unknown, column: string, at: { line?: number; label:
  * columnsToTable(['x'], [[1, null, 2]], { file: 'db.sqlite', locate: (i) => ({ label: `row ${i + 1}` }), parseDates: false });
  */
 export function columnsToTable(names: string[], columns: unknown[][], o: RecordsOptions): ColumnTable {
-  const data: Record<string, unknown[]> = {};
+  // Null prototype: a key named '__proto__' is a column, not the object's prototype.
+  const data: Record<string, unknown[]> = Object.create(null);
   names.forEach((name, c) => {
     let values = columns[c];
     const first = values.findIndex((v) => v !== null && v !== undefined);

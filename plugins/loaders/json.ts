@@ -1,5 +1,6 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { badFile, decodeText, pathParam, readDataFile } from './_files.ts';
+import { locateJsonError } from './_json-error.ts';
 import { recordsToTable } from './_records.ts';
 
 /**
@@ -28,8 +29,8 @@ export const jsonLoader = defineTask({
     try {
       value = JSON.parse(text);
     } catch (err) {
-      const { line, column } = positionOf(text, err as Error);
-      throw badFile(file, line, `invalid JSON${column ? ` at column ${column}` : ''}: ${(err as Error).message}`,
+      const at = locateJsonError(text, err as Error);
+      throw badFile(file, at.line, `invalid JSON at line ${at.line} column ${at.column}: ${at.reason}, near \`${at.snippet}\``,
         'Fix the syntax (a trailing comma or an unquoted key is common); for one record per line use loaders/ndjson', err);
     }
     if (!Array.isArray(value)) {
@@ -41,12 +42,3 @@ export const jsonLoader = defineTask({
     return { table };
   },
 });
-
-/** Line and column of a JSON.parse error, from V8's "at position N" (end of input when absent). */
-function positionOf(text: string, err: Error): { line: number; column?: number } {
-  const m = /position (\d+)/.exec(err.message);
-  const at = m ? Number(m[1]) : text.length;
-  const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  return { line, column: m ? at - before.lastIndexOf('\n') : undefined };
-}

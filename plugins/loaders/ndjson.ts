@@ -1,5 +1,6 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { badFile, decodeText, pathParam, readDataFile } from './_files.ts';
+import { locateJsonError } from './_json-error.ts';
 import { recordsToTable } from './_records.ts';
 
 /**
@@ -28,7 +29,8 @@ export const ndjsonLoader = defineTask({
       try {
         records.push(JSON.parse(source));
       } catch (err) {
-        throw badFile(file, i + 1, `line ${i + 1} is not valid JSON (${(err as Error).message}): ${source.slice(0, 80)}`,
+        const at = locateJsonError(source, err as Error, 'line');
+        throw badFile(file, i + 1, `line ${i + 1} is not valid JSON at column ${at.column}: ${at.reason}, near \`${at.snippet}\``,
           'Each line must hold one complete JSON object; a record spread over several lines needs loaders/json', err);
       }
       lines.push(i + 1);

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fromArrow } from 'arquero';
 import { initSync, readParquet } from 'parquet-wasm/esm';
-import { defineTask, Table, Type } from '../../core/index.ts';
+import { DataError, defineTask, Table, Type } from '../../core/index.ts';
 import { badFile, pathParam, readDataFile } from './_files.ts';
+import { formatBytes, inputLimit, overLimit } from './_input-limit.ts';
 
 let ready = false;
 // parquet-wasm's `node` build is CommonJS inside a `"type": "module"` package, which Node 20 refuses
@@ -19,7 +20,8 @@ const MAGIC = [0x50, 0x41, 0x52, 0x31]; // 'PAR1' at both ends of every Parquet 
 
 /**
  * Loads a Parquet file into a table (parquet-wasm → Arrow IPC → arquero). Types come from the file's
- * schema; timestamps and dates become Date values.
+ * schema; timestamps and dates become Date values. Both the file and its decoded columns are held to
+ * the input limit (MLCYCLE_MAX_INPUT_BYTES, default 2 GiB).
  * @example
  * const raw = b.add('load', parquetLoader, {}, { path: 'data/trips.parquet' });
  */
@@ -42,10 +44,20 @@ export const parquetLoader = defineTask({
         'Check the file is Parquet and was completely written; for CSV or Arrow files use loaders/csv or loaders/arrow');
     }
     ensureWasm();
+    const limit = inputLimit();
     let table;
     try {
-      table = fromArrow(readParquet(bytes).intoIPCStream());
+      const decoded = readParquet(bytes);
+      // Compressed pages can expand a thousandfold; refuse before the columns are copied out of wasm
+      // memory (which wasm32 itself caps at 4 GiB) into JavaScript twice more (IPC, then arquero).
+      const size = decoded.getArrayMemorySize();
+      if (size > limit.bytes) {
+        decoded.free();
+        throw overLimit(file, `file decompresses to ${formatBytes(size)} of columns`, limit, size);
+      }
+      table = fromArrow(decoded.intoIPCStream());
     } catch (err) {
+      if (err instanceof DataError) throw err;
       throw badFile(file, undefined, `cannot read Parquet: ${(err as Error).message ?? String(err)}`,
         'The file may be truncated or use an unsupported encoding; rewrite it with pyarrow or DuckDB', err);
     }

@@ -2,13 +2,15 @@ import Database from 'better-sqlite3';
 import { defineTask, Table, Type, ValidationError } from '../../core/index.ts';
 import { parseIsoDate } from './_cells.ts';
 import { badFile, checkDataFile, resolveDataPath } from './_files.ts';
+import { formatBytes, inputLimit, overLimit } from './_input-limit.ts';
 import { columnsToTable } from './_records.ts';
 
 /**
  * Loads a SQLite table, or the rows of a read-only query, into a table. The database opens
  * read-only. Columns declared DATE/DATETIME/TIMESTAMP holding ISO text become dates and columns
  * declared BOOLEAN holding 0/1 become booleans (SQLite has no such storage types). A column holding
- * two storage types is read as text, with a warning; BLOBs fail, naming the column and row.
+ * two storage types is read as text, with a warning; BLOBs fail, naming the column and row. Only a
+ * regular file opens, and the rows a query returns are held to the input limit (MLCYCLE_MAX_INPUT_BYTES).
  * @example
  * const raw = b.add('load', sqliteLoader, {}, { path: 'shop.db', query: 'SELECT * FROM orders WHERE year >= 2020' });
  */
@@ -49,7 +51,7 @@ export const sqliteLoader = defineTask({
       const names = meta.map((c) => c.name);
       const twice = names.find((n, i) => names.indexOf(n) !== i);
       if (twice) throw badFile(file, undefined, `the query returns column '${twice}' twice`, `Alias one of them (SELECT a.${twice} AS a_${twice}, …)`);
-      const rows = stmt.raw(true).all() as unknown[][];
+      const rows = readRows(stmt, file);
       const columns = meta.map((col, c) => convert(rows.map((r) => r[c]), col.type, col.name, file));
       const table = columnsToTable(names, columns, { file, locate: (i) => ({ label: `row ${i + 1}` }), parseDates: false, warn: (m) => ctx.log.warn(m) });
       ctx.log.info(`loaded ${table.numRows()} rows × ${table.numCols()} columns from ${file}`);
@@ -59,6 +61,24 @@ export const sqliteLoader = defineTask({
     }
   },
 });
+
+/**
+ * All rows, held to the input limit: the database file can be far smaller than what a query returns
+ * (a join, a recursive CTE that never ends), so the rows are counted as they come, not the file.
+ */
+function readRows(stmt: Database.Statement, file: string): unknown[][] {
+  const limit = inputLimit();
+  const rows: unknown[][] = [];
+  let bytes = 0;
+  for (const row of stmt.raw(true).iterate() as IterableIterator<unknown[]>) {
+    for (const v of row) bytes += typeof v === 'string' ? v.length : v instanceof Uint8Array ? v.byteLength : 8;
+    if (bytes > limit.bytes) {
+      throw overLimit(file, `the query's rows passed ${formatBytes(limit.bytes)} at row ${rows.length + 1}`, limit);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
 
 function quoteIdentifier(db: Database.Database, file: string, name: string): string {
   let known: string[];
