@@ -1,12 +1,14 @@
 /**
  * Ctrl-C and SIGTERM cancel the run through an AbortSignal, so running nodes see `ctx.signal`
- * aborted and the engine records the run as cancelled. A second Ctrl-C means "now": exit at once.
+ * aborted and the engine records the run as cancelled. A second Ctrl-C means "now": exit at once;
+ * the run store ends the record as interrupted on the way out (run-lease.ts), and were even that
+ * impossible (kill -9), the next command that opens the workspace marks the dead run interrupted.
  */
 export function installCancelHandlers(stderr: NodeJS.WritableStream): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      stderr.write(`\n${name} again: exiting now; the run stays recorded as running until the next run resumes it.\n`);
+      stderr.write(`\n${name} again: exiting now; the run is recorded as interrupted. Re-run the same command to resume: completed nodes are cache hits.\n`);
       process.exit(130);
     }
     stderr.write(`\n${name}: cancelling the run… (press Ctrl-C again to exit at once)\n`);

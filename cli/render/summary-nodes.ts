@@ -8,7 +8,7 @@ import type { NodeSummary } from '../../core/index.ts';
 export const SUMMARY_LIST_LIMIT = 20;
 
 /** Order statuses are counted in: what needs attention first, then work done, then what was not. */
-const STATUS_ORDER: readonly string[] = ['failed', 'cancelled', 'succeeded', 'cached', 'skipped', 'running', 'pending'];
+const STATUS_ORDER: readonly string[] = ['failed', 'interrupted', 'cancelled', 'succeeded', 'cached', 'skipped', 'running', 'pending'];
 
 /** What a summary shows of a run's nodes. */
 export interface NodeSelection {

@@ -31,7 +31,8 @@ export function runDag(dag: BuiltDag, options: RunOptions = {}): RunHandle {
 }
 
 async function execute(dag: BuiltDag, options: RunOptions, runId: string, events: Subject<RunEvent>): Promise<RunSummary> {
-  const ws = openWorkspace({ home: options.home });
+  // A run must record what it does: a store that cannot be written is refused before anything runs.
+  const ws = openWorkspace({ home: options.home, readOnly: false });
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);
   const seed = options.seed ?? 0;
   const executors = new Map<string, Executor>();
@@ -107,10 +108,21 @@ async function execute(dag: BuiltDag, options: RunOptions, runId: string, events
     emit({ type: 'run-finished', runId, at: Date.now(), status, durationMs: summary.durationMs, ...(error ? { error } : {}) });
     return summary;
   } finally {
-    ws.store.flush();
-    await Promise.all([...executors.values()].map((e) => e.close()));
-    ws.close();
-    events.complete();
+    // Each step runs even when one before it threw (a full disk fails the flush): the workers must
+    // stop, and closing the store is what ends a record the run could not finish.
+    try {
+      ws.store.flush();
+    } finally {
+      try {
+        await Promise.all([...executors.values()].map((e) => e.close()));
+      } finally {
+        try {
+          ws.close();
+        } finally {
+          events.complete();
+        }
+      }
+    }
   }
 }
 

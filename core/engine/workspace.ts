@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { openBlobStore, type BlobStore } from '../artifacts/blob-store.ts';
 import { kindByName } from '../artifacts/kind.ts';
 import { ValidationError } from '../errors.ts';
+import { fileInTheWay } from './home-path.ts';
 import { openRunStore } from '../store/sqlite-store.ts';
 import type { RunStore } from '../store/types.ts';
 
@@ -24,17 +25,50 @@ export function resolveHome(home?: string): string {
 }
 
 /**
- * Opens (creating if needed) a workspace.
+ * Opens (creating if needed) a workspace. `readOnly` as in openRunStore: `'auto'` (default) opens a
+ * store that cannot be written for reading only; `false` (what a run asks) refuses it with a
+ * ValidationError saying the store is read-only; `true` never writes, and never creates anything.
  * @example
  * const ws = openWorkspace({ home: '/tmp/ml' }); ws.store.listRuns(); ws.close();
  */
-export function openWorkspace(options: { home?: string } = {}): Workspace {
+export function openWorkspace(options: { home?: string; readOnly?: boolean | 'auto' } = {}): Workspace {
   const home = resolveHome(options.home);
-  mkdirSync(home, { recursive: true });
-  const store = openRunStore(join(home, 'mlcycle.db'));
+  const readOnly = options.readOnly ?? 'auto';
+  ensureHomeFolder(home, readOnly !== true);
+  const store = openRunStore(join(home, 'mlcycle.db'), { readOnly });
   const blobs = openBlobStore(join(home, 'objects'));
   return { home, store, blobs, close: () => store.close() };
 }
+
+/**
+ * The home must be a folder: a file there (or on its path) is a user's mistake to name plainly,
+ * not a raw EEXIST or ENOTDIR, nor an empty workspace.
+ */
+function ensureHomeFolder(home: string, create: boolean): void {
+  const file = fileInTheWay(home);
+  if (file !== undefined) {
+    throw new ValidationError(
+      file === home
+        ? `workspace home ${home} is a file, not a folder: point --home (or MLCYCLE_HOME) at a folder, or move the file away`
+        : `workspace home ${home} cannot be a folder: ${file} is a file, not a folder; point --home (or MLCYCLE_HOME) elsewhere`,
+    );
+  }
+  if (!create) return;
+  try {
+    mkdirSync(home, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+      throw new ValidationError(
+        `workspace home ${home} cannot be created (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): ` +
+          'point --home (or MLCYCLE_HOME) at a writable folder',
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
 
 /**
  * Reads and decodes a stored artifact by digest and kind name (verifies the digest).

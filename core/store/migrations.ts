@@ -5,7 +5,7 @@
  * in a table instead. Append new migrations; never edit one that has shipped.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Compilable, Kysely } from 'kysely';
+import type { Compilable, Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { MlcycleError } from '../errors.ts';
 import { sqliteBuilder } from './query-builder.ts';
@@ -90,7 +90,31 @@ export const migrations: readonly Migration[] = [
       .addColumn('message', 'text', (c) => c.notNull()),
     db.schema.createIndex('logs_by_run').on('logs').columns(['run_id']),
   ],
+  // 3: who owns a running run (run-owner.ts), so a run whose process died (kill -9, OOM, power cut)
+  // can be found and marked interrupted; and a one-off repair of records older versions left
+  // inconsistent: nodes still running or pending inside a run that has ended.
+  (db) => [
+    db.schema.alterTable('runs').addColumn('owner_host', 'text'),
+    db.schema.alterTable('runs').addColumn('owner_pid', 'integer'),
+    db.schema.alterTable('runs').addColumn('owner_token', 'text'),
+    db.schema.alterTable('runs').addColumn('heartbeat_at', 'integer'),
+    // Every open looks for running runs: a partial index keeps that lookup off the full history.
+    db.schema.createIndex('runs_running').on('runs').column('status').where(sql.ref('status'), '=', 'running'),
+    raw(db, sql`update node_runs set status = 'interrupted', finished_at = coalesce(finished_at, (select finished_at from runs where runs.id = node_runs.run_id)),
+      error = coalesce(error, ${LEGACY_ERROR})
+      where status in ('running', 'pending') and run_id in (select id from runs where status <> 'running')`),
+  ],
 ];
+
+const LEGACY_ERROR = JSON.stringify({
+  name: 'Interrupted', code: 'INTERRUPTED', retryable: true,
+  message: 'its final state was never recorded (the run ended without it); re-run to resume',
+});
+
+/** A raw statement as a migration step (kysely's schema builder has no UPDATE). */
+function raw(db: Kysely<any>, statement: RawBuilder<unknown>): Compilable {
+  return { compile: () => statement.compile(db) };
+}
 
 /**
  * Brings the database at `file` up to the latest schema, in one immediate transaction so that two

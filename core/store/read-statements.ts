@@ -34,6 +34,15 @@ export function prepareReads(sqlite: BetterSqlite3.Database) {
     runIdsInRange: prepareQuery<{ from: string; to: string }, { id: string }>(sqlite, (a) =>
       db.selectFrom('runs').select('id').where('id', '>=', a.from).where('id', '<', a.to).limit(2)),
 
+    runningRuns: prepareQuery<Record<string, never>, RunsTable>(sqlite, () =>
+      db.selectFrom('runs').selectAll().where('status', '=', 'running')),
+
+    // The last thing a run's nodes did: when a run found dead was last seen alive.
+    lastNodeActivity: prepareQuery<{ run_id: string }, { at: number | null }>(sqlite, (a) =>
+      db.selectFrom('node_runs')
+        .select((eb) => eb.fn.max(eb.fn.coalesce('finished_at', 'started_at')).as('at'))
+        .where('run_id', '=', a.run_id)),
+
     // rowid keeps the order in which nodes first appeared in the run (roughly execution order).
     nodeRuns: prepareQuery<{ run_id: string }, NodeRunsTable>(sqlite, (a) =>
       db.selectFrom('node_runs').selectAll().where('run_id', '=', a.run_id).orderBy(sql`rowid`)),

@@ -4,6 +4,7 @@
  */
 import type { ErrorInfo } from '../errors.ts';
 import type { NodeStatus, OutputDigest, RunEvent } from '../scheduler/events.ts';
+import type { RunOwner } from './run-owner.ts';
 import type { NodeRunsTable } from './schema.ts';
 import type { AnyPrepared, WriteStatements } from './write-statements.ts';
 
@@ -22,19 +23,22 @@ export type FlushHint = 'now' | 'later';
  * `node-log` keeps info and warn lines; `node-retrying` only raises the attempt count.
  * @example
  * const out: PendingWrite[] = [];
- * if (eventWrites(event, writes, out) === 'now') flush();
+ * if (eventWrites(event, writes, out, currentOwner()) === 'now') flush();
  */
-export function eventWrites(event: RunEvent, w: WriteStatements, out: PendingWrite[]): FlushHint {
+export function eventWrites(event: RunEvent, w: WriteStatements, out: PendingWrite[], owner: RunOwner): FlushHint {
   const run_id = event.runId;
   switch (event.type) {
     case 'run-started':
       out.push({ query: w.upsertRun, args: {
         id: run_id, dag: event.dag, file: event.file ?? null, status: 'running', params: JSON.stringify(event.params ?? {}),
         executor: event.executor, started_at: event.at, finished_at: null, error: null, node_count: event.nodeCount,
+        owner_host: owner.host, owner_pid: owner.pid, owner_token: owner.token, heartbeat_at: event.at,
       } });
       return 'now';
     case 'run-finished':
       out.push({ query: w.finishRun, args: { id: run_id, status: event.status, finished_at: event.at, error: event.error ?? null } });
+      // In the same commit, so that no record ever shows a node running inside an ended run.
+      out.push({ query: w.closeNodes, args: { run_id, at: event.at, error: interruptedError(`the run ended (${event.status}) before this node's final state was recorded`) } });
       return 'now';
     case 'node-started':
       out.push(nodeRow(w, { run_id, node: event.node, task: event.task, status: 'running', attempts: event.attempt, key: event.key, started_at: event.at }));
@@ -120,6 +124,15 @@ function metricWrites(
     // SQLite turns NaN into NULL anyway; say so explicitly, and read NULL back as NaN.
     out.push({ query: w.putMetric, args: { run_id, node, name, step, value: Number.isNaN(value) ? null : value } });
   }
+}
+
+/**
+ * The stored error of an interrupted node or run: retryable, since re-running resumes it.
+ * @example
+ * interruptedError('process 42 on vm is no longer running'); // '{"name":"Interrupted",…}'
+ */
+export function interruptedError(message: string): string {
+  return errorJson({ name: 'Interrupted', code: 'INTERRUPTED', message, retryable: true });
 }
 
 function errorJson(error: ErrorInfo): string {

@@ -3,13 +3,13 @@
  * columns are TEXT (SQLite has no JSON type, and PostgreSQL can read them as text or jsonb alike).
  * Booleans are 0/1 integers because SQLite has no boolean either.
  */
-import type { NodeStatus, RunStatus } from '../scheduler/events.ts';
+import type { RecordedNodeStatus, RecordedRunStatus } from './types.ts';
 
 export interface RunsTable {
   id: string;
   dag: string;
   file: string | null;
-  status: RunStatus;
+  status: RecordedRunStatus;
   /** JSON object of the run's resolved DAG parameters. */
   params: string;
   executor: string;
@@ -17,13 +17,19 @@ export interface RunsTable {
   finished_at: number | null;
   error: string | null;
   node_count: number;
+  /** The process that recorded the run (run-owner.ts); null in runs older than schema 3. */
+  owner_host: string | null;
+  owner_pid: number | null;
+  owner_token: string | null;
+  /** Last time the live run said it is alive (ms since the epoch). */
+  heartbeat_at: number | null;
 }
 
 export interface NodeRunsTable {
   run_id: string;
   node: string;
   task: string;
-  status: NodeStatus;
+  status: RecordedNodeStatus;
   cached: 0 | 1;
   attempts: number;
   key: string | null;

@@ -1,12 +1,21 @@
 import type { ErrorInfo } from '../errors.ts';
 import type { NodeStatus, OutputDigest, RunEvent, RunStatus } from '../scheduler/events.ts';
 
+/**
+ * A run's status as recorded: what the engine reports, plus `interrupted` for a run whose process
+ * ended without finishing its record (kill -9, out of memory, power cut), found when the store opens.
+ */
+export type RecordedRunStatus = RunStatus | 'interrupted';
+
+/** A node's status as recorded: `interrupted` when its run's process ended while it ran. */
+export type RecordedNodeStatus = NodeStatus | 'interrupted';
+
 /** A run as listed by `mlcycle runs ls`. */
 export interface RunRecord {
   id: string;
   dag: string;
   file: string | null;
-  status: RunStatus;
+  status: RecordedRunStatus;
   params: Record<string, unknown>;
   executor: string;
   startedAt: number;
@@ -20,7 +29,7 @@ export interface NodeRunRecord {
   runId: string;
   node: string;
   task: string;
-  status: NodeStatus;
+  status: RecordedNodeStatus;
   cached: boolean;
   attempts: number;
   key: string | null;
@@ -65,6 +74,11 @@ export interface CacheEntry {
  * same interface. Writes from the event stream are batched; `flush()` makes them durable.
  */
 export interface RunStore {
+  /**
+   * True when the store was opened read-only (asked for, or the file or its folder cannot be
+   * written): reads work, every write throws an error saying the store is read-only.
+   */
+  readonly readOnly: boolean;
   /** Records one event (buffered; flushed in batches and on run-finished). */
   record(event: RunEvent): void;
   flush(): void;

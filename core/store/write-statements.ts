@@ -12,6 +12,7 @@ import type { ArtifactsTable, CacheEntriesTable, LineageTable, LogsTable, Metric
 const runColumns: Record<keyof RunsTable, true> = {
   id: true, dag: true, file: true, status: true, params: true, executor: true,
   started_at: true, finished_at: true, error: true, node_count: true,
+  owner_host: true, owner_pid: true, owner_token: true, heartbeat_at: true,
 };
 const nodeRunColumns: Record<keyof NodeRunsTable, true> = {
   run_id: true, node: true, task: true, status: true, cached: true, attempts: true,
@@ -44,7 +45,35 @@ export function prepareWrites(sqlite: BetterSqlite3.Database) {
         executor: eb.ref('excluded.executor'),
         started_at: eb.ref('excluded.started_at'),
         node_count: eb.ref('excluded.node_count'),
+        owner_host: eb.ref('excluded.owner_host'),
+        owner_pid: eb.ref('excluded.owner_pid'),
+        owner_token: eb.ref('excluded.owner_token'),
+        heartbeat_at: eb.ref('excluded.heartbeat_at'),
       }))), runColumns),
+
+    // The live run's sign of life. A run a reader wrongly took for dead (another host, a heartbeat
+    // held up by a blocked event loop) comes back to `running` here; its later events overwrite
+    // the nodes that were marked interrupted.
+    heartbeat: prepareQuery<{ id: string; at: number }>(sqlite, (a) =>
+      db.updateTable('runs')
+        .set({ heartbeat_at: a.at, status: 'running', finished_at: null, error: null })
+        .where('id', '=', a.id).where('status', 'in', ['running', 'interrupted'])),
+
+    // Nodes a run leaves without a final state (their last write was lost, or the process died)
+    // end with the run: the run's last write carries this, in the same transaction.
+    closeNodes: prepareQuery<{ run_id: string; at: number; error: string }>(sqlite, (a) =>
+      db.updateTable('node_runs')
+        .set((eb) => ({
+          status: 'interrupted',
+          finished_at: a.at,
+          duration_ms: eb.fn.coalesce(eb.ref('duration_ms'), eb(eb.val(a.at), '-', eb.ref('started_at'))),
+          error: a.error,
+        }))
+        .where('run_id', '=', a.run_id).where('status', 'in', ['running', 'pending'])),
+
+    interruptRun: prepareQuery<{ id: string; at: number; error: string }>(sqlite, (a) =>
+      db.updateTable('runs').set({ status: 'interrupted', finished_at: a.at, error: a.error })
+        .where('id', '=', a.id).where('status', '=', 'running')),
 
     finishRun: prepareQuery<Pick<RunsTable, 'id' | 'status' | 'finished_at' | 'error'>>(sqlite, (a) =>
       db.updateTable('runs').set({ status: a.status, finished_at: a.finished_at, error: a.error }).where('id', '=', a.id)),
