@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import type { MetricRecord, NodeRunRecord, NodeSummary, RunRecord } from '../../core/index.ts';
-import type { CliContext } from '../context.ts';
+import type { CliContext, Core } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
 import { createTable } from '../render/table.ts';
 import { colorsFor, formatDuration, formatMetrics, formatTime } from '../render/format.ts';
@@ -30,7 +29,7 @@ export function registerRunsShow(runs: Command, ctx: CliContext): void {
       if (!workspaceExists(command, ctx)) {
         throw new UsageError(`no runs in ${homeOf(command, ctx)} yet (no run store there): check --home or MLCYCLE_HOME, or start a run with \`mlcycle run <dag file>\`.`);
       }
-      await withWorkspace(command, ctx, (ws) => {
+      await withWorkspace(command, ctx, (ws, core) => {
         const id = ws.store.resolveRunId(idOrPrefix);
         const run = id ? ws.store.getRun(id) : undefined;
         if (!id || !run) {
@@ -45,7 +44,7 @@ export function registerRunsShow(runs: Command, ctx: CliContext): void {
         const metrics = ws.store.metrics(id);
         const logs = ws.store.logs(id);
         if (flags.json) {
-          if (flags.report) writeReport(ctx, ws, run, nodes, flags.report);
+          if (flags.report) writeReport(ctx, core, ws, run, nodes, flags.report);
           return printJson(ctx, { run, nodes, metrics: finalMetrics(metrics), logs });
         }
         const text = describeRun(run, nodes, metrics, ctx.stderr, Boolean(flags.all));
@@ -55,7 +54,7 @@ export function registerRunsShow(runs: Command, ctx: CliContext): void {
         if (shown.length) ctx.stderr.write(`${flags.logs ? 'logs' : 'warnings'}:\n${shown.map((l) => `  [${l.node}] ${l.level === 'warn' ? 'warn: ' : ''}${l.message}`).join('\n')}\n`);
         const hidden = logs.length - shown.length;
         if (!flags.logs && hidden > 0) ctx.stderr.write(`(${hidden} info line${hidden === 1 ? '' : 's'}: --logs shows ${hidden === 1 ? 'it' : 'them'})\n`);
-        if (flags.report) writeReport(ctx, ws, run, nodes, flags.report);
+        if (flags.report) writeReport(ctx, core, ws, run, nodes, flags.report);
       });
     });
 }
@@ -67,7 +66,7 @@ function finalMetrics(metrics: MetricRecord[]): Record<string, Record<string, nu
   return out;
 }
 
-function writeReport(ctx: CliContext, ws: Workspace, run: RunRecord, nodes: NodeRunRecord[], file: string): void {
+function writeReport(ctx: CliContext, core: Core, ws: Workspace, run: RunRecord, nodes: NodeRunRecord[], file: string): void {
   const found = nodes.flatMap((n) => Object.entries(n.outputs).filter(([, o]) => o.kind === 'Report').map(([port, o]) => ({ node: n.node, port, ...o })));
   if (found.length === 0) {
     throw new UsageError(
@@ -79,7 +78,10 @@ function writeReport(ctx: CliContext, ws: Workspace, run: RunRecord, nodes: Node
   // The stored bytes, not readArtifact(): a Report's codec is the identity, and decoding would need
   // the plugin that registers the 'Report' kind, which `runs show` has no reason to load.
   const target = resolve(ctx.cwd, file);
-  writeFileSync(target, ws.blobs.read(pick.digest));
+  // Atomic (the old file survives ENOSPC), and never over the store it reads from.
+  const store = join(ws.home, 'mlcycle.db');
+  const inputs = [store, `${store}-wal`, `${store}-shm`, ws.blobs.path(pick.digest)];
+  core.writeUserFile(target, ws.blobs.read(pick.digest), { inputs });
   ctx.stderr.write(`wrote the report of node '${pick.node}' (${pick.bytes} bytes) to ${target}\n`);
 }
 
@@ -115,7 +117,8 @@ function nodeLines(nodes: NodeRunRecord[], stream: NodeJS.WritableStream, all: b
   if (all || nodes.length <= SUMMARY_LIST_LIMIT) return nodes.length > CHUNK_ROWS ? [chunkedTable(nodes.map(rowOf), stream)] : [tableOf(nodes.map(rowOf), stream)];
   const records = new Map<NodeSummary, NodeRunRecord>();
   const summaries = nodes.map((n) => {
-    const s: NodeSummary = { id: n.node, task: n.task, status: n.status, cached: n.cached, attempts: n.attempts, durationMs: n.durationMs ?? NaN };
+    // A stored node may also be 'interrupted' (a dead run, marked on open); selectNodes counts any status by name.
+    const s: NodeSummary = { id: n.node, task: n.task, status: n.status as NodeSummary['status'], cached: n.cached, attempts: n.attempts, durationMs: n.durationMs ?? NaN };
     records.set(s, n);
     return s;
   });
