@@ -1,6 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../exit-codes.ts';
 
 /** Where predict reads relative paths from and writes its output; CliContext satisfies it. */
@@ -10,13 +10,23 @@ export interface PredictIo {
   stderr?: NodeJS.WritableStream;
 }
 
+interface PredictFlags {
+  out?: string;
+  json?: boolean;
+  onInvalid: 'error' | 'skip' | 'null';
+  rangeTolerance?: string;
+  table?: string;
+  publicKey?: string;
+}
+
 /**
- * Registers `mlcycle predict <bundle> <input.csv|json> [--out preds.csv] [--json]`: checks the input
- * rows against the bundle's feature schema, applies its preprocessing, predicts, and writes the input
- * rows with `predicted` and `prob_<class>` columns as CSV to --out, or to stdout. `--json` prints one
- * JSON object instead (`{ bundle, rows, out }` with --out, else `{ bundle, rows, predictions }`).
- * Every failure (tampered bundle, unreadable input, missing column) is a UsageError: exit code 2
- * with a one-paragraph message.
+ * Registers `mlcycle predict <bundle> <input> [--out preds.csv] [--json] [--on-invalid error|skip|null]`:
+ * reads the input through the training loaders (any format by extension, same errors), checks every
+ * row against what the model saw in training, applies the bundle's preprocessing, predicts, and
+ * writes the input rows with `predicted` and `prob_<class>` columns as CSV to --out (atomically; never
+ * over the input) or to stdout. `--json` prints one JSON object instead. Bad input, invalid rows under
+ * the default policy, a refused bundle or a refused --out exit 2; a failed write (disk full) exits 1
+ * and leaves any previous --out file unchanged.
  * @example
  * registerPredict(program, ctx);   // mlcycle predict bundles/penguins new-penguins.csv --out preds.csv
  */
@@ -25,63 +35,108 @@ export function registerPredict(program: Command, io: PredictIo = {}): void {
     .command('predict')
     .description('predict new rows with an exported bundle (exporters/bundle)')
     .argument('<bundle>', 'bundle folder written by exporters/bundle')
-    .argument('<input>', 'rows to predict: .csv, .tsv or .json (an array of row objects)')
+    .argument('<input>', 'rows to predict: .csv .tsv .txt .json .ndjson .jsonl .parquet .arrow .feather, or .db/.sqlite with --table')
     .option('-o, --out <file>', 'write the predictions as CSV to this file instead of stdout')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (bundleDir: string, inputFile: string, flags: { out?: string; json?: boolean }) => {
-      const cwd = io.cwd ?? process.cwd();
-      const stdout = io.stdout ?? process.stdout;
-      const stderr = io.stderr ?? process.stderr;
-      try {
-        // Loaded here, not at the top: `mlcycle --help` must not pay for TensorFlow.js.
-        const { loadBundle, predictBundle } = await import('../../plugins/exporters/_bundle-io.ts');
-        const { toCSV } = await import('arquero');
-        const bundle = await loadBundle(resolve(cwd, bundleDir));
-        const rows = await readRows(resolve(cwd, inputFile));
-        const predictions = await predictBundle(bundle, rows);
-        const summary = { bundle: bundle.manifest.name, rows: predictions.numRows() };
-        if (flags.out) {
-          const out = resolve(cwd, flags.out);
-          await writeFile(out, endLine(toCSV(predictions)));
-          if (flags.json) stdout.write(`${JSON.stringify({ ...summary, out }, null, 2)}\n`);
-          else stderr.write(`wrote ${summary.rows} predictions to ${out}\n`);
-        } else if (flags.json) {
-          stdout.write(`${JSON.stringify({ ...summary, predictions: predictions.objects() }, null, 2)}\n`);
-        } else {
-          stdout.write(endLine(toCSV(predictions)));
-        }
-      } catch (err) {
-        if (err instanceof UsageError) throw err;
-        const message = err instanceof Error ? err.message : String(err);
-        throw Object.assign(new UsageError(`predict: ${message}`), { cause: err });
-      }
+    .addOption(new Option('--on-invalid <policy>', 'rows unlike the training data: fail, leave them out, or predict them as empty')
+      .choices(['error', 'skip', 'null']).default('error'))
+    .option('--range-tolerance <fraction>', 'how far past the training range a number may be, as a fraction of the range (default 0.1)')
+    .option('--table <name>', 'the table to read from a SQLite input')
+    .option('--public-key <file>', 'require a bundle signed by this ed25519 public key (PEM); default env MLCYCLE_BUNDLE_PUBLIC_KEY')
+    .action(async (bundleDir: string, inputFile: string, flags: PredictFlags) => {
+      await predictCommand(bundleDir, inputFile, flags, io);
     });
+}
+
+async function predictCommand(bundleDir: string, inputFile: string, flags: PredictFlags, io: PredictIo): Promise<void> {
+  const cwd = io.cwd ?? process.cwd();
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const input = resolve(cwd, inputFile);
+  const out = flags.out === undefined ? undefined : resolve(cwd, flags.out);
+  const rangeTolerance = parseTolerance(flags.rangeTolerance);
+  // Refused before any work: the user should not wait for a prediction that cannot be written.
+  if (out) refuseOut(out, flags.out!, input, inputFile);
+  let written: { rows: number; predicted: number; invalid: unknown[]; notes: string[]; csv: string; objects?: () => object[] };
+  let bundleName: string;
+  let bundleFiles: string[];
+  try {
+    // Loaded here, not at the top: `mlcycle --help` must not pay for TensorFlow.js.
+    const { loadBundle, predictRows } = await import('../../plugins/exporters/bundle-io.ts');
+    const { readTable } = await import('../../plugins/loaders/read-table.ts');
+    const { describeInvalid } = await import('../../plugins/exporters/input-check.ts');
+    const { toCSV } = await import('arquero');
+    const bundle = await loadBundle(resolve(cwd, bundleDir), flags.publicKey === undefined ? {} : { publicKey: resolve(cwd, flags.publicKey) });
+    bundleName = bundle.manifest.name;
+    bundleFiles = [join(bundle.dir, 'manifest.json'), ...Object.keys(bundle.manifest.files).map((f) => join(bundle.dir, f))];
+    const warn = (m: string) => stderr.write(`warning: ${m}\n`);
+    const read = await readTable(input, { table: flags.table, log: { info: () => undefined, debug: () => undefined, warn } });
+    const total = read.table.numRows();
+    const result = await predictRows(bundle, read.table, { onInvalid: flags.onInvalid, rangeTolerance, lineOf: read.lineOf });
+    for (const note of result.notes) stderr.write(`note: ${note}\n`);
+    if (result.invalid.length) {
+      const done = flags.onInvalid === 'skip' ? 'left out' : 'kept with an empty prediction and invalid_reason';
+      stderr.write(`${describeInvalid(result.invalid, total)}\n(--on-invalid ${flags.onInvalid}: ${result.invalid.length} row(s) ${done})\n`);
+    }
+    written = {
+      rows: result.predictions.numRows(), predicted: result.predicted, invalid: result.invalid, notes: result.notes,
+      csv: endLine(toCSV(result.predictions)), objects: () => result.predictions.objects(),
+    };
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw Object.assign(new UsageError(`predict: ${message}`), { cause: err });
+  }
+  const summary = {
+    bundle: bundleName, rows: written.rows, predicted: written.predicted,
+    onInvalid: flags.onInvalid, invalid: written.invalid, notes: written.notes,
+  };
+  if (out) {
+    await writeOut(out, written.csv, [input, ...bundleFiles], cwd);
+    if (flags.json) stdout.write(`${JSON.stringify({ ...summary, out }, null, 2)}\n`);
+    else stderr.write(`wrote ${written.rows} predictions to ${out}\n`);
+  } else if (flags.json) {
+    stdout.write(`${JSON.stringify({ ...summary, predictions: written.objects!() }, null, 2)}\n`);
+  } else {
+    stdout.write(written.csv);
+  }
+}
+
+/** Temp + fsync + rename through writeUserFile; refusals exit 2, a failed write (ENOSPC) exits 1. */
+async function writeOut(out: string, csv: string, inputs: string[], cwd: string): Promise<void> {
+  const { ValidationError, writeUserFile } = await import('../../core/index.ts');
+  try {
+    writeUserFile(out, csv, { inputs, cwd });
+  } catch (err) {
+    const message = `predict: ${(err as Error).message}`;
+    if (err instanceof ValidationError) throw Object.assign(new UsageError(message), { cause: err });
+    throw Object.assign(new Error(message), { cause: err });
+  }
+}
+
+/** --out must name a file in an existing folder, and never the input itself (same path, link or inode). */
+function refuseOut(out: string, shown: string, input: string, inputShown: string): void {
+  const folder = statSync(dirname(out), { throwIfNoEntry: false });
+  if (!folder) throw new UsageError(`predict: cannot write --out '${shown}': folder ${dirname(out)} does not exist; create it first.`);
+  if (!folder.isDirectory()) throw new UsageError(`predict: cannot write --out '${shown}': ${dirname(out)} is not a folder.`);
+  const target = statSync(out, { throwIfNoEntry: false });
+  if (target?.isDirectory()) throw new UsageError(`predict: cannot write --out '${shown}': it is a folder; name a file inside it.`);
+  const source = statSync(input, { throwIfNoEntry: false });
+  if (out === input || (target && source && target.dev === source.dev && target.ino === source.ino)) {
+    throw new UsageError(`predict: refusing to write --out '${shown}': it is the input file '${inputShown}', which writing would destroy; choose another output file.`);
+  }
+}
+
+function parseTolerance(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new UsageError(`predict: --range-tolerance must be a finite number >= 0 (a fraction of the training range, e.g. 0.1), got '${text}'`);
+  }
+  return value;
 }
 
 /** Text files end with one newline (arquero's toCSV already adds it; guard in case that changes). */
 function endLine(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
-}
-
-/** Input rows from a CSV/TSV file (types guessed by arquero) or a JSON array of row objects. */
-async function readRows(file: string): Promise<import('arquero').ColumnTable | Array<Record<string, unknown>>> {
-  const ext = extname(file).toLowerCase();
-  if (!['.csv', '.tsv', '.json'].includes(ext)) {
-    throw new UsageError(`predict: cannot read '${file}': use a .csv, .tsv or .json file (an array of row objects).`);
-  }
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`predict: cannot read '${file}' (${err.code === 'ENOENT' ? 'no such file' : err.message}).`);
-  });
-  const { fromCSV } = await import('arquero');
-  if (ext !== '.json') return fromCSV(text, { delimiter: ext === '.tsv' ? '\t' : ',' });
-  let rows: unknown;
-  try {
-    rows = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`predict: '${file}' is not valid JSON (${(err as Error).message}).`);
-  }
-  if (!Array.isArray(rows) || rows.some((r) => !r || typeof r !== 'object' || Array.isArray(r))) {
-    throw new UsageError(`predict: '${file}' must hold a JSON array of row objects, e.g. [{"x": 1, "y": "a"}].`);
-  }
-  return rows as Array<Record<string, unknown>>;
 }

@@ -2,6 +2,7 @@ import { canonicalJson, type MetricValues, type TaskContext } from '../../core/i
 import type { DataSchemaSpec, ModelSpec, ProblemSpec, TransformSpec } from '../kinds.ts';
 import { sha256 } from './_digest.ts';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, sealManifest, type BundleManifest } from './_manifest.ts';
+import { inputContract } from './_input-contract.ts';
 import { modelFiles } from './_model-files.ts';
 import { mlcycleVersion, tfjsVersion } from './_versions.ts';
 
@@ -9,7 +10,8 @@ const encoder = new TextEncoder();
 
 /**
  * Everything a bundle folder holds, as bytes by file name: preprocessing.json, the model files and
- * manifest.json (which records every other file's sha256, so a changed byte is caught on load).
+ * manifest.json (which records every other file's sha256, so a changed byte is caught on load, and the
+ * input contract: per feature the categories, range and missing-value rule training saw).
  * @example
  * const files = bundleFiles({ name: 'penguins', model, transform, problem, schema, metrics, run: ctx.run });
  */
@@ -28,13 +30,14 @@ export function bundleFiles(input: {
     'preprocessing.json': encoder.encode(JSON.stringify(transform, null, 2)),
     ...modelFiles(model),
   };
+  const features = schema.columns.filter((c) => c.name !== problem.target);
   const manifest = sealManifest({
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,
     name,
     created: (input.created ?? new Date()).toISOString(),
     problem,
-    features: schema.columns.filter((c) => c.name !== problem.target),
+    features,
     model: { algorithm: model.algorithm, kind: model.tfjs ? 'tfjs' : 'classical' },
     metrics,
     lineage: {
@@ -48,6 +51,8 @@ export function bundleFiles(input: {
       tfjsVersion: model.tfjs ? tfjsVersion() : null,
     },
     files: Object.fromEntries(Object.entries(files).map(([file, bytes]) => [file, sha256(bytes)])),
+    // What new rows are checked against at predict time (exporters/input-check).
+    inputContract: inputContract(features, transform),
   });
   files['manifest.json'] = encoder.encode(JSON.stringify(manifest, null, 2));
   return { files, manifest };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { IntegrityError, NonRetryableError, ValidationError } from '../../core/index.ts';
 import type { ModelSpec } from '../../plugins/kinds.ts';
 import { predictTable } from '../../plugins/algorithms/predict-table.ts';
-import { loadBundle, predictBundle } from '../../plugins/exporters/_bundle-io.ts';
+import { loadBundle, predictBundle } from '../../plugins/exporters/bundle-io.ts';
 import { bundle } from '../../plugins/exporters/bundle.ts';
 import { makeContext, runTask } from '../helpers/task-context.ts';
 import { trainPenguins, type Trained } from './exporters-fixture.ts';
@@ -42,7 +42,7 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
     const manifestSha256 = createHash('sha256').update(manifestBytes).digest('hex');
     expect(out).toEqual({ path: path.join(root, 'tree'), name: 'penguins', files: ['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json'], manifestSha256 });
     // verifyOutputs: the cached result holds while the folder has this manifest, and not after a change.
-    expect(bundle.verifyOutputs!({ bundle: out }, { out: out.path, name: 'penguins' })).toBe(true);
+    expect(bundle.verifyOutputs!({ bundle: out }, { out: out.path, name: 'penguins', signingKey: null })).toBe(true);
     const manifest = JSON.parse(manifestBytes.toString('utf8'));
     expect(manifest).toMatchObject({
       format: 'mlcycle-bundle', formatVersion: 1, name: 'penguins', problem: tree.problem, metrics,
@@ -64,12 +64,19 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
     await exportTo(dir, tree);
     const loaded = await loadBundle(dir);
     const rows = tree.rows.test.map(({ Species, ...features }) => features);
-    const out = await predictBundle(loaded, rows);
+    // The held-out split holds one penguin with Sex '.', a category training never saw: the bundle
+    // refuses to predict it silently, so it comes back with an empty prediction and its reason.
+    const out = await predictBundle(loaded, rows, { onInvalid: 'null' });
+    const unseen = rows.findIndex((r) => r.Sex === '.');
+    expect(unseen).toBeGreaterThanOrEqual(0);
     const direct = await predictTable(tree.model, tree.testX);
-    expect(out.array('predicted')).toEqual(direct.array('predicted'));
-    expect(out.columnNames()).toEqual([...Object.keys(rows[0]!), 'predicted', 'prob_Adelie', 'prob_Chinstrap', 'prob_Gentoo']);
+    const keep = <T,>(values: ArrayLike<T>) => Array.from(values).filter((_, i) => i !== unseen);
+    expect(keep(out.array('predicted') as ArrayLike<unknown>)).toEqual(keep(direct.array('predicted') as ArrayLike<unknown>));
+    expect(out.array('predicted')[unseen]).toBeNull();
+    expect(String(out.array('invalid_reason')[unseen])).toMatch(/column 'Sex' = "\." was never seen in training/);
+    expect(out.columnNames()).toEqual([...Object.keys(rows[0]!), 'predicted', 'prob_Adelie', 'prob_Chinstrap', 'prob_Gentoo', 'invalid_reason']);
     const truth = tree.rows.test.map((r) => r.Species);
-    const hits = Array.from(out.array('predicted') as ArrayLike<unknown>).filter((p, i) => p === truth[i]).length;
+    const hits = keep(out.array('predicted') as ArrayLike<unknown>).filter((p, i) => p === keep(truth)[i]).length;
     expect(hits / truth.length).toBeGreaterThan(0.9);
   });
 
@@ -83,9 +90,11 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
     expect(coef(loaded.model)).toEqual(coef(logreg.model));
     // The coefficients are raw float64 bytes, not decimal text in model.json.
     expect(await readFile(path.join(out.path, 'model.json'), 'utf8')).not.toContain(String(coef(logreg.model)[0]));
-    const preds = await predictBundle(loaded, logreg.rows.test);
+    const preds = await predictBundle(loaded, logreg.rows.test, { onInvalid: 'null' });
     const direct = await predictTable(logreg.model, logreg.testX);
-    expect(preds.array('prob_Gentoo')).toEqual(direct.array('prob_Gentoo'));
+    const unseen = logreg.rows.test.findIndex((r) => r.Sex === '.');
+    const keep = (values: ArrayLike<unknown>) => Array.from(values).filter((_, i) => i !== unseen);
+    expect(keep(preds.array('prob_Gentoo') as ArrayLike<unknown>)).toEqual(keep(direct.array('prob_Gentoo') as ArrayLike<unknown>));
     // A changed byte in arrays.bin is caught by the manifest, like any other file.
     const bin = path.join(out.path, 'arrays.bin');
     const bytes = await readFile(bin);

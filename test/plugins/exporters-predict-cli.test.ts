@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { registerPredict } from '../../cli/commands/predict.ts';
 import { UsageError } from '../../cli/exit-codes.ts';
-import { loadBundle, predictBundle } from '../../plugins/exporters/_bundle-io.ts';
+import { loadBundle, predictBundle } from '../../plugins/exporters/bundle-io.ts';
 import { bundle } from '../../plugins/exporters/bundle.ts';
 import { runTask } from '../helpers/task-context.ts';
 import { trainPenguins, type Trained } from './exporters-fixture.ts';
@@ -33,7 +33,9 @@ beforeAll(async () => {
   tree = await trainPenguins('tree');
   const { model, transform, problem, schema } = tree;
   await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 } }, { out: path.join(root, 'penguins'), name: 'penguins' });
-  features = tree.rows.test.map(({ Species, ...rest }) => rest);
+  // One held-out penguin has Sex '.', a category training never saw: by design predict refuses it
+  // (test/plugins/predict-strict-input.test.ts covers that row); these tests use the valid rows.
+  features = tree.rows.test.map(({ Species, ...rest }) => rest).filter((r) => r.Sex !== '.');
   await writeFile(path.join(root, 'new.csv'), toCSV(from(features)));
   await writeFile(path.join(root, 'new.json'), JSON.stringify(features.slice(0, 3)));
 });
@@ -70,8 +72,8 @@ describe('mlcycle predict', () => {
     expect(missing).toBeInstanceOf(UsageError);
     expect(missing.message).toMatch(/^predict: input does not match .*missing column\(s\): 'Beak Length \(mm\)'/);
     expect(missing.message).not.toContain('\n');
-    await expect(predict('penguins', 'nope.csv')).rejects.toThrow(/cannot read .*nope\.csv' \(no such file\)/);
-    await expect(predict('penguins', 'new.txt')).rejects.toThrow(/use a \.csv, \.tsv or \.json file/);
+    await expect(predict('penguins', 'nope.csv')).rejects.toThrow(/nope\.csv: file not found/);
+    await expect(predict('penguins', 'new.xlsx')).rejects.toThrow(/cannot tell the format from the extension '\.xlsx'/);
     await expect(predict('not-a-bundle', 'new.csv')).rejects.toThrow(/refused: manifest\.json is missing/);
     const manifest = path.join(root, 'penguins', 'manifest.json');
     await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('"accuracy": 0.9', '"accuracy": 1'));
