@@ -1,10 +1,15 @@
-import { readFile } from 'node:fs/promises';
+import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
-import { IntegrityError } from '../../core/index.ts';
+import { IntegrityError, MlcycleError } from '../../core/index.ts';
 import type { ModelSpec, TransformSpec } from '../kinds.ts';
+import { checkTransform } from '../transformers/steps.ts';
+import { openBundleRoot, readBundleFile, type Refuse } from './_bundle-read.ts';
 import { sha256 } from './_digest.ts';
+import { keyFingerprint, keyPath, PUBLIC_KEY_ENV, readPublicKey } from './_keys.ts';
 import { parseManifest, type BundleManifest } from './_manifest.ts';
 import { readModelFiles } from './_model-files.ts';
+import { parseJsonBytes } from './_safe-json.ts';
+import { SIGNATURE_FILE, signatureProblem } from './_signature.ts';
 
 /** A verified bundle in memory. */
 export interface Bundle {
@@ -13,37 +18,94 @@ export interface Bundle {
   manifest: BundleManifest;
   model: ModelSpec;
   transform: TransformSpec;
+  /** Fingerprint of the public key whose signature was verified; null when no key was configured. */
+  verifiedBy: string | null;
+}
+
+/** What loadBundle must verify beyond the manifest's checksums. */
+export interface LoadBundleOptions {
+  /**
+   * Require a valid ed25519 signature (signature.json) by this key: a KeyObject, or the path of a PEM
+   * file. Default: the file named by env MLCYCLE_BUNDLE_PUBLIC_KEY; with neither, signatures are not
+   * checked and unsigned bundles load.
+   */
+  publicKey?: string | KeyObject;
+  /**
+   * The sha256 (hex) manifest.json must have, e.g. the digest a model registry recorded when the
+   * bundle was registered (exporters/bundle outputs it as `manifestSha256`).
+   */
+  expectedManifestSha256?: string;
+  /** Where MLCYCLE_BUNDLE_PUBLIC_KEY is read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
- * Reads a bundle folder and verifies it before anything uses it: manifest.json must be valid and
- * unmodified, and every file it lists must exist with the recorded sha256. Otherwise it throws an
- * IntegrityError naming the file, so a tampered or half-copied bundle never serves predictions.
+ * Reads a bundle folder and verifies it before anything uses it. What is guaranteed:
+ * - every file is a plain file inside the folder (no symbolic or hard links, devices or paths
+ *   leaving it), and no error ever quotes a file's content;
+ * - manifest.json is well formed and its digest matches, and every file it lists has the recorded
+ *   sha256: this catches corruption and partial copies, but the checksum is unkeyed, so anyone who
+ *   can edit the files can re-seal it: it is NOT proof of who made the bundle;
+ * - with a public key configured (`publicKey`, or env MLCYCLE_BUNDLE_PUBLIC_KEY), signature.json
+ *   must be a valid ed25519 signature of manifest.json by that key: that IS proof, for the whole
+ *   bundle, since the manifest hashes every file;
+ * - with `expectedManifestSha256`, manifest.json must be exactly the one recorded.
+ * Any failure is an IntegrityError naming the file and the problem.
  * @example
- * const bundle = await loadBundle('bundles/penguins');
+ * const bundle = await loadBundle('bundles/penguins', { publicKey: 'keys/bundles.pub.pem' });
  * bundle.manifest.metrics.accuracy
  */
-export async function loadBundle(dir: string): Promise<Bundle> {
+export async function loadBundle(dir: string, options: LoadBundleOptions = {}): Promise<Bundle> {
   const abs = path.resolve(dir);
-  const refuse = (why: string, cause?: unknown): never => {
+  const refuse: Refuse = (why, cause) => {
     throw new IntegrityError(`bundle '${abs}' refused: ${why}. Re-export it with exporters/bundle.`, { cause });
   };
-  const manifestText = await readFile(path.join(abs, 'manifest.json'), 'utf8').catch((err: NodeJS.ErrnoException) =>
-    refuse(err.code === 'ENOENT' ? 'manifest.json is missing (is this a bundle folder?)' : `cannot read manifest.json (${err.message})`, err),
-  );
-  const manifest = parseManifest(manifestText, abs);
-  const files: Record<string, Uint8Array> = {};
+  // Read the key first: a misconfigured key is the user's setup error, whatever the bundle holds.
+  const publicKey = configuredKey(options);
+  const root = await openBundleRoot(abs, refuse);
+  const manifestBytes = (await readBundleFile(root, 'manifest.json', refuse))!;
+  if (options.expectedManifestSha256 !== undefined && sha256(manifestBytes) !== options.expectedManifestSha256) {
+    refuse(`manifest.json is not the one recorded (sha256 ${sha256(manifestBytes).slice(0, 12)}…, expected ${options.expectedManifestSha256.slice(0, 12)}…)`);
+  }
+  if (publicKey) {
+    const problem = signatureProblem(manifestBytes, await readBundleFile(root, SIGNATURE_FILE, refuse, true), publicKey);
+    if (problem) refuse(problem);
+  }
+  const manifest = parseManifest(manifestBytes, abs);
+  // Keyed by names from the manifest: no prototype for a '__proto__' entry to reach.
+  const files = Object.create(null) as Record<string, Uint8Array>;
   for (const [name, expected] of Object.entries(manifest.files)) {
-    // Names are plain file names: a manifest must not make us read outside the bundle.
-    if (name !== path.basename(name) || name === '..' || name === '.') refuse(`manifest.json lists a file outside the bundle: '${name}'`);
-    const bytes = await readFile(path.join(abs, name)).catch((err: NodeJS.ErrnoException) =>
-      refuse(err.code === 'ENOENT' ? `${name} is missing` : `cannot read ${name} (${err.message})`, err),
-    );
+    const bytes = (await readBundleFile(root, name, refuse))!;
     const actual = sha256(bytes);
-    if (actual !== expected) refuse(`${name} does not match the manifest (sha256 ${actual.slice(0, 12)}…, expected ${String(expected).slice(0, 12)}…)`);
-    files[name] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (actual !== expected) refuse(`${name} does not match the manifest (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…)`);
+    files[name] = bytes;
   }
   if (!files['preprocessing.json']) refuse('manifest.json does not list preprocessing.json');
-  const transform = JSON.parse(new TextDecoder().decode(files['preprocessing.json'])) as TransformSpec;
-  return { dir: abs, manifest, model: readModelFiles(files), transform };
+  const transform = readTransform(files['preprocessing.json']!, refuse);
+  const model = asIntegrity(() => readModelFiles(files), refuse);
+  return { dir: abs, manifest, model, transform, verifiedBy: publicKey ? keyFingerprint(publicKey) : null };
+}
+
+function configuredKey(options: LoadBundleOptions): KeyObject | undefined {
+  if (options.publicKey !== undefined && typeof options.publicKey !== 'string') return options.publicKey;
+  const file = keyPath(options.publicKey, (options.env ?? process.env)[PUBLIC_KEY_ENV]);
+  return file === null ? undefined : readPublicKey(file);
+}
+
+function readTransform(bytes: Uint8Array, refuse: Refuse): TransformSpec {
+  const parsed = parseJsonBytes(bytes);
+  if (!parsed.ok) return refuse(`preprocessing.json ${parsed.why}`);
+  const spec = parsed.value;
+  asIntegrity(() => checkTransform(spec), refuse, 'preprocessing.json: ');
+  return spec as TransformSpec;
+}
+
+/** Runs a reader of bundle content; its own errors (which name positions, never content) become refusals. */
+function asIntegrity<T>(read: () => T, refuse: Refuse, prefix = ''): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof MlcycleError) return refuse(`${prefix}${err.message.replace(/^(bundle|applyTransform): /, '')}`, err);
+    throw err;
+  }
 }

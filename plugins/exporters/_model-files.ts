@@ -1,6 +1,7 @@
 import { DataError } from '../../core/index.ts';
 import type { ModelSpec } from '../kinds.ts';
 import { packJson, unpackJson } from '../packed-json.ts';
+import { parseJsonBytes } from './_safe-json.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -35,22 +36,40 @@ export function modelFiles(model: ModelSpec): Record<string, Uint8Array> {
 }
 
 /**
- * Rebuilds the ModelSpec from the files `modelFiles` wrote.
+ * Rebuilds the ModelSpec from the files `modelFiles` wrote. model.json is untrusted input: read
+ * through own properties only, and an error says where it is malformed, never what it holds.
  * @example
  * const model = readModelFiles({ 'model.json': bytes, 'weights.bin': weights });
  */
 export function readModelFiles(files: Record<string, Uint8Array | undefined>): ModelSpec {
   const raw = files['model.json'];
   if (!raw) throw new DataError('bundle: model.json is missing');
-  const text = decoder.decode(raw);
-  const json = JSON.parse(text) as Record<string, any>;
-  if (json.format !== 'layers-model') return unpackJson<ModelSpec>(text, files['arrays.bin'] ?? new Uint8Array(0));
-  const meta = json.userDefinedMetadata?.mlcycle as ModelMeta | undefined;
-  if (!meta) throw new DataError('bundle: model.json is a TensorFlow.js model without mlcycle metadata (userDefinedMetadata.mlcycle)');
+  const parsed = parseJsonBytes(raw);
+  if (!parsed.ok) throw new DataError(`bundle: model.json ${parsed.why}`);
+  const json = parsed.value;
+  if (!isObject(json)) throw new DataError('bundle: model.json is not a JSON object');
+  if (own(json, 'format') !== 'layers-model') {
+    const model = unpackJson<ModelSpec>(decoder.decode(raw), files['arrays.bin'] ?? new Uint8Array(0));
+    if (typeof own(model, 'algorithm') !== 'string') throw new DataError('bundle: model.json names no algorithm');
+    return model;
+  }
+  const meta = own(own(json, 'userDefinedMetadata'), 'mlcycle') as ModelMeta | undefined;
+  if (!isObject(meta)) throw new DataError('bundle: model.json is a TensorFlow.js model without mlcycle metadata (userDefinedMetadata.mlcycle)');
   const weights = files['weights.bin'];
   if (!weights) throw new DataError('bundle: weights.bin is missing');
+  const manifest = own(json, 'weightsManifest');
+  const weightSpecs = own(Array.isArray(manifest) ? manifest[0] : undefined, 'weights');
   return {
     ...meta,
-    tfjs: { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest?.[0]?.weights ?? [], weightData: weights },
+    tfjs: { modelTopology: own(json, 'modelTopology'), weightSpecs: Array.isArray(weightSpecs) ? weightSpecs : [], weightData: weights },
   };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `v[key]` when it is v's own property; never a value inherited from Object.prototype. */
+function own(v: unknown, key: string): unknown {
+  return isObject(v) && Object.hasOwn(v, key) ? v[key] : undefined;
 }

@@ -60,11 +60,14 @@ export function fitAutoPreprocess(train: DataTable, opts: AutoOptions): { spec: 
   if (opts.drop.includes(opts.target)) {
     throw new DataError(`${where}: params.drop includes the target '${opts.target}'; the target is kept untouched. Remove it from drop`);
   }
-  const reasons: Record<string, string> = Object.fromEntries(opts.drop.map((c) => [c, 'listed in params.drop']));
+  // Keyed by column names from the data: a null prototype, so a column named 'constructor' or
+  // '__proto__' is a key like any other instead of finding (or replacing) Object.prototype's.
+  const reasons: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const c of opts.drop) reasons[c] = 'listed in params.drop';
   const numeric: string[] = [];
   const categorical: string[] = [];
   for (const name of train.columnNames()) {
-    if (name === opts.target || reasons[name]) continue;
+    if (name === opts.target || Object.hasOwn(reasons, name)) continue;
     const kind = kindOf(train, name);
     // Numbers are never identifiers or free text, so only other columns need dropReason's scan.
     const reason = kind === 'numeric' ? undefined : dropReason(columnValues(train, name));

@@ -11,7 +11,7 @@ import { dag, openWorkspace, readArtifact, runDag, Type, type BuiltDag, type Run
 import cars from '../../dags/cars.ts';
 import penguins from '../../dags/penguins.ts';
 import { decisionTree } from '../../plugins/algorithms/decision-tree.ts';
-import { loadBundle, predictBundle } from '../../plugins/exporters/_bundle-io.ts';
+import { loadBundle, predictBundle } from '../../plugins/exporters/bundle-io.ts';
 import { csvLoader } from '../../plugins/loaders/csv.ts';
 import { defineProblem } from '../../plugins/problem/define.ts';
 import { stratifiedTrainTest } from '../../plugins/splitters/stratified-train-test.ts';
