@@ -5,6 +5,7 @@ import { registerGraph } from './commands/graph.ts';
 import { registerInit } from './commands/init.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerPredict } from './commands/predict.ts';
+import { registerKeygen } from './commands/keygen.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
 import { loadCore, type CliContext, type CliRuntime } from './context.ts';
@@ -50,6 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerInit(program, ctx);
   // predict is written by another engineer (commands/predict.ts); ctx satisfies its PredictIo.
   registerPredict(program, ctx);
+  registerKeygen(program, ctx);
   return program;
 }
 

@@ -29,13 +29,16 @@ export type {
 
 export type { RunEvent, RunEventType, NodeStatus, RunStatus, OutputDigest } from './scheduler/events.ts';
 export type { RunOptions, RunSummary, RunHandle, NodeSummary, PlanEntry, ExecutorName } from './engine/types.ts';
-export type { RunStore, RunRecord, NodeRunRecord, MetricRecord, LogRecord, CacheEntry } from './store/types.ts';
+export type { RunStore, RunRecord, NodeRunRecord, MetricRecord, LogRecord, CacheEntry, RecordedRunStatus, RecordedNodeStatus } from './store/types.ts';
 
 export { runDag } from './engine/run-dag.ts';
 export { planDag } from './engine/plan-dag.ts';
 export { openWorkspace, readArtifact, resolveHome } from './engine/workspace.ts';
+export { fileInTheWay } from './engine/home-path.ts';
 export type { Workspace } from './engine/workspace.ts';
 export { verifyCache, gcCache } from './engine/cache-commands.ts';
+export { writeUserFile } from './artifacts/user-file.ts';
+export type { WriteUserFileOptions } from './artifacts/user-file.ts';
 export { kindByName } from './artifacts/kind.ts';
 export type { BlobStore } from './artifacts/blob-store.ts';
 export type { Executor, ExecRequest, ExecResult, ExecHooks, InputArtifact } from './executors/types.ts';
@@ -43,3 +46,4 @@ export { inProcessExecutor } from './executors/inprocess.ts';
 export { threadsExecutor, closeWorkerPools } from './executors/threads.ts';
 export { schedule } from './scheduler/schedule.ts';
 export type { ScheduleGraph, ScheduleOutcome, NodeDone } from './scheduler/schedule.ts';
+export { HOST_TAG, processAlive } from './process-alive.ts';

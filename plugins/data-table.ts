@@ -133,7 +133,8 @@ export function replaceColumns(
   table: DataTable,
   replacements: ReadonlyMap<string, Record<string, unknown>>,
 ): DataTable {
-  const data: Record<string, unknown> = {};
+  // Null prototype: a column named '__proto__' is a column, not the object's prototype.
+  const data: Record<string, unknown> = Object.create(null);
   const names: string[] = [];
   // Unfiltered columns are shared as they are (an Arrow column stays one, for the codec).
   const whole = !table.isFiltered() && !table.isOrdered();
@@ -163,7 +164,7 @@ export function pickRows(table: DataTable, indices: readonly number[]): DataTabl
   if (!table.isFiltered() && !table.isOrdered()) {
     // Arrow columns are gathered buffer to buffer; the rest value by value.
     const idx = Int32Array.from(indices);
-    const data: Record<string, unknown> = {};
+    const data: Record<string, unknown> = Object.create(null);
     for (const name of table.columnNames()) {
       const col = table.column(name) as unknown as { at(row: number): unknown };
       const gathered = gatherColumn(col, idx);

@@ -34,7 +34,7 @@ export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream
   const results = Object.entries(summary.outputs ?? {}).filter(([, v]) => !isDigestRef(v));
   for (const [name, value] of results) {
     // Metrics print as scores (beside their baselines); a Json result holding CV summaries as mean ± std.
-    const kind = resultKinds[name];
+    const kind = Object.hasOwn(resultKinds, name) ? resultKinds[name] : undefined;
     const scores = kind === 'Metrics' || kind === undefined ? scoreTable(value, stream) : kind === 'Json' ? cvSummaryTable(value, stream) : undefined;
     stream.write(scores ? `${c.bold(name)}:\n${scores}\n` : `${c.bold(name)}: ${oneLine(value)}\n`);
   }

@@ -49,7 +49,8 @@ export const imputeMissing = defineTask({
     }
     const columns = cols.map((column) => ({
       column,
-      method: overrides[column] ??
+      // Own properties only: a column named 'constructor' must not read Object.prototype.constructor.
+      method: (Object.hasOwn(overrides, column) ? overrides[column] : undefined) ??
         ((columnKind(columnValues(train, column)) === 'numeric' ? params.method : params.categoricalMethod) as ImputeMethod),
     }));
     return { transform: { steps: [fitImpute(train, { columns, fillValue: params.fillValue })] } };
