@@ -41,7 +41,7 @@ export function fitStandardize(table: DataTable, opts: { columns: string[] }): S
  * applyStandardize(test, step)
  */
 export function applyStandardize(table: DataTable, step: StandardizeStep): DataTable {
-  return mapColumns(table, step.columns, 'apply standardize', (c) => (x) => (c.std === 0 ? x - c.mean : (x - c.mean) / c.std));
+  return mapColumns(table, step.columns, 'apply standardize', (c) => (x) => standardized(x, c));
 }
 
 /**
@@ -93,4 +93,14 @@ function mapColumns<C extends { column: string }>(
     out.set(c.column, { [c.column]: numberColumn(xs) });
   }
   return replaceColumns(table, out);
+}
+
+/**
+ * (x − mean) / std, or x − mean for a constant column. When x − mean overflows (values of opposite
+ * sign near 1e308) it is computed as x/std − mean/std, which stays finite for any finite inputs.
+ */
+function standardized(x: number, c: { mean: number; std: number }): number {
+  if (c.std === 0) return x - c.mean;
+  const d = x - c.mean;
+  return Number.isFinite(d) ? d / c.std : x / c.std - c.mean / c.std;
 }

@@ -30,7 +30,13 @@ export function present(values: ArrayLike<number | null>): Float64Array {
 export function mean(xs: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < xs.length; i++) sum += xs[i];
-  return sum / xs.length;
+  if (Number.isFinite(sum) || !allFinite(xs)) return sum / xs.length;
+  // Finite values whose sum overflows (1e308 + 1e308): sum them scaled, so the mean stays finite.
+  // Only then, so ordinary columns keep the exact sums scikit-learn's StandardScaler gets.
+  const scale = maxAbs(xs, 0);
+  let scaled = 0;
+  for (let i = 0; i < xs.length; i++) scaled += xs[i] / scale;
+  return (scaled / xs.length) * scale;
 }
 
 /**
@@ -41,7 +47,24 @@ export function mean(xs: ArrayLike<number>): number {
 export function std(xs: ArrayLike<number>, mu: number = mean(xs)): number {
   let sum = 0;
   for (let i = 0; i < xs.length; i++) sum += (xs[i] - mu) ** 2;
-  return Math.sqrt(sum / xs.length);
+  if (Number.isFinite(sum) || !allFinite(xs) || !Number.isFinite(mu)) return Math.sqrt(sum / xs.length);
+  // Squares overflow for values past ~1e154: compute on values scaled into range (a std of 1e200 is finite).
+  const scale = maxAbs(xs, mu);
+  let scaled = 0;
+  for (let i = 0; i < xs.length; i++) scaled += (xs[i] / scale - mu / scale) ** 2;
+  return Math.sqrt(scaled / xs.length) * scale;
+}
+
+function allFinite(xs: ArrayLike<number>): boolean {
+  for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) return false;
+  return true;
+}
+
+/** The largest |x| and |mu|: dividing by it brings every value into [-1, 1]. */
+function maxAbs(xs: ArrayLike<number>, mu: number): number {
+  let m = Math.abs(mu);
+  for (let i = 0; i < xs.length; i++) if (Math.abs(xs[i]) > m) m = Math.abs(xs[i]);
+  return m || 1;
 }
 
 /**

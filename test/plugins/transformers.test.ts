@@ -138,6 +138,18 @@ describe('transformers/standardize and min-max-scale', () => {
     expect(col(applyTransform(one, transform), MASS)).toEqual([0.5]);
   });
 
+  it('standardize stays finite on finite values whose sums or squares overflow (1e200 × penguins)', async () => {
+    // Squares of 1e200 overflow to Infinity: a naive std would scale every value to 0 or NaN.
+    const huge = penguins().derive({ [MASS]: aq.escape((d: Record<string, number | null>) => (d[MASS] === null ? null : d[MASS]! * 1e200)) });
+    const transform = await fit(standardize, huge, { columns: [MASS] });
+    const fitted = (transform.steps[0].columns as Array<{ mean: number; std: number }>)[0]!;
+    expect(Number.isFinite(fitted.mean) && Number.isFinite(fitted.std)).toBe(true);
+    const plain = await fit(standardize, penguins(), { columns: [MASS] });
+    const expected = col(applyTransform(penguins(), plain), MASS) as Array<number | null>;
+    const scaled = col(applyTransform(huge, transform), MASS) as Array<number | null>;
+    scaled.forEach((v, i) => (v === null ? expect(expected[i]).toBeNull() : expect(v).toBeCloseTo(expected[i]!, 9)));
+  });
+
   it('rejects the target, unknown and non-numeric columns with how to fix', async () => {
     await expect(fit(standardize, penguins(), { columns: ['Species'] })).rejects.toThrow(/target.*Remove it from columns/);
     await expect(fit(standardize, penguins(), { columns: ['Island'] })).rejects.toThrow(NonRetryableError);
