@@ -1,6 +1,6 @@
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { badFile, decodeText, pathParam, readDataFile } from './_files.ts';
-import { locateJsonError } from './_json-error.ts';
+import { locateJsonError } from '../json-error.ts';
 import { recordsToTable } from './_records.ts';
 
 /**

@@ -19,7 +19,7 @@ import { sqliteLoader } from '../../plugins/loaders/sqlite.ts';
 import { tsvLoader } from '../../plugins/loaders/tsv.ts';
 import { readBounded } from '../../plugins/loaders/_files.ts';
 import { formatBytes, inputLimit } from '../../plugins/loaders/_input-limit.ts';
-import { firstJsonError, locateJsonError } from '../../plugins/loaders/_json-error.ts';
+import { firstJsonError, locateJsonError } from '../../plugins/json-error.ts';
 import { spawnCli, newHome, type CliResult } from '../integration/cli-harness.ts';
 import { runTask } from '../helpers/task-context.ts';
 
