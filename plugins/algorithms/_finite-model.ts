@@ -81,8 +81,10 @@ function sampleRows(train: ColumnTable, features: string[], max: number): Column
   const names = new Set(train.columnNames());
   // A missing column is left out here so featureDense reports it with its usual message.
   const present = features.filter((f) => names.has(f));
+  // getter reads the picked rows only (visible rows of a filtered table too); array() would copy
+  // every value of every feature to use 256 of them.
   return columnTable(Object.fromEntries(present.map((f) => {
-    const values = train.array(f) as ArrayLike<unknown>;
-    return [f, rows.map((i) => values[i])];
+    const get = train.getter(f);
+    return [f, rows.map((i) => get(i))];
   }))) as ColumnTable;
 }
