@@ -28,10 +28,11 @@ export type {
 } from './dag/types.ts';
 
 export type { RunEvent, RunEventType, NodeStatus, RunStatus, OutputDigest } from './scheduler/events.ts';
-export type { RunOptions, RunSummary, RunHandle, NodeSummary, PlanEntry, ExecutorName } from './engine/types.ts';
+export type { RunOptions, RunSummary, RunHandle, NodeSummary, PlanEntry, ExecutorName, Session, SessionOptions, SessionRunOptions } from './engine/types.ts';
 export type { RunStore, RunRecord, NodeRunRecord, MetricRecord, LogRecord, CacheEntry, RecordedRunStatus, RecordedNodeStatus } from './store/types.ts';
 
 export { runDag } from './engine/run-dag.ts';
+export { openSession } from './engine/session.ts';
 export { planDag } from './engine/plan-dag.ts';
 export { openWorkspace, readArtifact, resolveHome } from './engine/workspace.ts';
 export { fileInTheWay } from './engine/home-path.ts';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { catchError, defer, from, map, mergeMap, Observable, of, retry, throwError, timeout, timer } from 'rxjs';
+import { catchError, from, map, mergeMap, Observable, of } from 'rxjs';
 import { flattenMetrics } from '../artifacts/flatten-metrics.ts';
 import { kindByName } from '../artifacts/kind.ts';
 import type { BuiltDag, DagNode } from '../dag/types.ts';
-import { CancelledError, TimeoutError, isRetryable, toErrorInfo } from '../errors.ts';
-import type { ExecRequest, Executor, ExecResult, InputArtifact } from '../executors/types.ts';
+import { toErrorInfo } from '../errors.ts';
+import type { ExecRequest, Executor, InputArtifact } from '../executors/types.ts';
 import { nodeKey } from '../plan/cache-key.ts';
 import type { CodeDigest } from '../plan/code-digest.ts';
 import type { OutputDigest, RunEvent } from '../scheduler/events.ts';
@@ -12,7 +12,8 @@ import type { NodeDone } from '../scheduler/schedule.ts';
 import type { Workspace } from './workspace.ts';
 import { externalEffectGone } from './external-effect.ts';
 import { nodeInputs } from './node-inputs.ts';
-import { resolveRetry, retryDelayMs } from './retry-policy.ts';
+import { createInFlightMap, type FlightEnd, type FlightEvent, type FlightMember, type InFlightMap } from './in-flight.ts';
+import { nodeAttempts } from './node-attempts.ts';
 
 /** What one node ended as, kept by the run for its summary and for its dependants' inputs. */
 export interface NodeState {
@@ -35,14 +36,18 @@ export interface NodeRunnerContext {
   emit(event: RunEvent): void;
   states: Map<string, NodeState>;
   signal: AbortSignal;
-  /** Digests whose blobs verified during this run: one check per blob per run is enough. */
+  /** Digests whose blobs verified in this session: one check per blob per session is enough. */
   verified?: Set<string>;
-  /** Code digests by module URL, for this run. */
+  /** Code digests by module URL, for this session (its loaded code cannot change). */
   codeCache?: Map<string, CodeDigest>;
-  /** The run's concurrency, shared out as TaskContext.threads. */
+  /** The cores to share out as TaskContext.threads (the session's concurrency). */
   concurrency?: number;
-  /** Attempts executing right now, across the run. */
+  /** Attempts executing right now, across the session (shares `concurrency` out as threads). */
   inFlight?: { count: number };
+  /** The session's executions in flight by cache key; absent, the runner keeps a map of its own. */
+  flights?: InFlightMap;
+  /** When each node began executing or waiting on another run: what a cancelled run marks cancelled. */
+  begun?: Map<string, number>;
 }
 
 /** A stable per-node seed: the run seed mixed with the node id, so sibling nodes differ. */
@@ -51,13 +56,24 @@ export function nodeSeed(runSeed: number, nodeId: string): number {
 }
 
 /**
- * Makes the function the scheduler calls per node: compute the key, serve a verified cache hit, or
- * execute with retries and a timeout as RxJS operators. Emits the node's id and whether it succeeded.
+ * Makes the function the scheduler calls per node: compute the key, serve a verified cache hit, join
+ * the session's execution of the same key if another run has one in flight, or else execute (with
+ * retries and a timeout, see node-attempts.ts) as a flight other runs may join. Emits the node's id
+ * and whether it succeeded.
  */
 export function createNodeRunner(c: NodeRunnerContext): (id: string) => Observable<NodeDone> {
+  const flights = c.flights ?? createInFlightMap();
+  const inFlight = (c.inFlight ??= { count: 0 });
+  // One hop through a resolved promise before the node's work: the scheduler needs runNode not to
+  // complete synchronously (a 10,000-node cached chain must not grow the stack), and everything after
+  // the hop (cache check, flight lookup, join) then happens in one synchronous step, so no flight can
+  // end between finding it and joining it.
   return (id) =>
-    defer(() => from(prepare(c, c.dag.nodes.get(id)!))).pipe(
-      mergeMap((prep) => (prep.cached ? of(true) : execute(c, prep))),
+    from(Promise.resolve(id)).pipe(
+      mergeMap(() => {
+        const prep = prepare(c, c.dag.nodes.get(id)!);
+        return prep.cached ? of(true) : acquire(c, flights, inFlight, prep);
+      }),
       map((ok) => ({ id, ok })),
       // Failing before any attempt (a declared file missing, a cache read error) fails the node, not the run.
       catchError((err) => {
@@ -79,7 +95,7 @@ interface Prepared {
   seed: number;
 }
 
-async function prepare(c: NodeRunnerContext, node: DagNode): Promise<Prepared> {
+function prepare(c: NodeRunnerContext, node: DagNode): Prepared {
   const inputs = nodeInputs(node, (id) => c.states.get(id)!.outputs!);
   const seed = nodeSeed(c.seed, node.id);
   const { key, stored } = nodeKey(node, inputs, { cwd: c.dag.cwd, seed, codeCache: c.codeCache });
@@ -110,82 +126,99 @@ async function prepare(c: NodeRunnerContext, node: DagNode): Promise<Prepared> {
   return { ...prep, cached: true };
 }
 
-function execute(c: NodeRunnerContext, prep: Prepared): Observable<boolean> {
+/**
+ * Joins the flight of this key when another run has one (a `--no-cache` run and a `cache: false` task
+ * never join: they asked to execute), else starts one. A run that did not start the flight records
+ * the node as `cached` when it succeeds (it executed nothing; a log line names the run that did), and
+ * shares its failure when it fails.
+ */
+function acquire(c: NodeRunnerContext, flights: InFlightMap, inFlight: { count: number }, prep: Prepared): Observable<boolean> {
   const { node, key } = prep;
-  const policy = resolveRetry(node.task.retry);
-  const executor = c.pickExecutor(node);
-  const started = Date.now();
-  let attempt = 0;
+  const cacheable = node.task.cache !== false;
+  const existing = cacheable ? flights.get(key) : undefined;
+  const joins = existing !== undefined && !c.noCache;
+  const flight = joins
+    ? existing
+    : flights.start(key, c.runId, (say) => work(c, prep, inFlight, say), { shared: cacheable && existing === undefined });
+  const began = Date.now();
+  if (!c.begun?.has(node.id)) c.begun?.set(node.id, began);
+  const log = (level: 'info' | 'warn' | 'debug', message: string) => c.emit({ type: 'node-log', runId: c.runId, at: Date.now(), node: node.id, level, message });
+  if (joins) log('info', `waiting for run ${flight.ownerRunId}, which is executing this node's key (${key.slice(0, 12)}…) now`);
+  const member: FlightMember = {
+    runId: c.runId,
+    onEvent: (e) => {
+      if (e.type === 'attempt') c.emit({ type: 'node-started', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempt: e.attempt });
+      else if (e.type === 'retrying') c.emit({ type: 'node-retrying', runId: c.runId, at: Date.now(), node: node.id, attempt: e.attempt, delayMs: e.delayMs, error: toErrorInfo(e.error) });
+      else if (e.type === 'log') log(e.level, e.message);
+      else if (e.type === 'report') c.emit({ type: 'node-metric', runId: c.runId, at: Date.now(), node: node.id, step: e.step, metrics: e.metrics });
+      else log('info', `run ${e.ownerRunId}, which was executing this node, was cancelled; the execution goes on for this run`);
+    },
+  };
+  return flight.join(member).pipe(map((end) => (joins ? sharedEnd(c, prep, end, flight.ownerRunId, began) : ownEnd(c, prep, end))));
+}
 
-  const oneAttempt = defer(() => {
-    attempt++;
-    c.emit({ type: 'node-started', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempt });
-    const exec$ = new Observable<ExecResult>((sub) => {
-      const inFlight = (c.inFlight ??= { count: 0 });
-      inFlight.count++;
-      const threads = Math.max(1, Math.floor((c.concurrency ?? 1) / inFlight.count));
-      const controller = new AbortController();
-      const onRunAbort = () => controller.abort(new CancelledError('run cancelled'));
-      c.signal.addEventListener('abort', onRunAbort, { once: true });
-      let settled = false;
-      executor
-        .execute(
-          { task: node.task.ref, nodeId: node.id, params: node.params, inputs: prep.inputs, objectsRoot: c.ws.blobs.root, seed: prep.seed, attempt, threads, run: runInfo(c) },
-          {
-            signal: controller.signal,
-            onLog: (level, message) => c.emit({ type: 'node-log', runId: c.runId, at: Date.now(), node: node.id, level, message }),
-            onReport: (step, metrics) => c.emit({ type: 'node-metric', runId: c.runId, at: Date.now(), node: node.id, step, metrics }),
-          },
-        )
-        .then(
-          (r) => { settled = true; sub.next(r); sub.complete(); },
-          (e) => { settled = true; sub.error(e); },
-        );
-      // Unsubscribing before the attempt settled (timeout, cancel) aborts it; the executor stores
-      // nothing once aborted.
-      return () => {
-        inFlight.count--;
-        c.signal.removeEventListener('abort', onRunAbort);
-        if (!settled && !controller.signal.aborted) controller.abort(new CancelledError('attempt abandoned'));
-      };
-    });
-    return node.task.timeoutMs
-      ? exec$.pipe(timeout({ first: node.task.timeoutMs, with: () => throwError(() => new TimeoutError(`node '${node.id}' timed out after ${node.task.timeoutMs} ms`)) }))
-      : exec$;
-  });
-
-  return oneAttempt.pipe(
-    retry({
-      count: policy.maxAttempts - 1,
-      delay: (err, retryCount) => {
-        if (!isRetryable(err) || c.signal.aborted) return throwError(() => err);
-        const delayMs = retryDelayMs(policy, retryCount);
-        c.emit({ type: 'node-retrying', runId: c.runId, at: Date.now(), node: node.id, attempt: retryCount + 1, delayMs, error: toErrorInfo(err) });
-        return timer(delayMs);
-      },
-    }),
-    map((result) => {
-      const durationMs = Date.now() - started;
-      c.states.set(node.id, { status: 'succeeded', outputs: result.outputs, attempts: attempt, durationMs });
-      if (node.task.cache !== false) {
-        c.ws.store.putCacheEntry({ key, task: node.task.name, outputs: result.outputs, material: prep.material, createdAt: Date.now() });
+// The execution itself: attempts, then the cache entry, written before the flight ends so that a run
+// asking for the key after the end finds it.
+function work(c: NodeRunnerContext, prep: Prepared, inFlight: { count: number }, say: (e: FlightEvent) => void): Observable<FlightEnd> {
+  const { node } = prep;
+  const spec = {
+    node,
+    executor: c.pickExecutor(node),
+    request: { task: node.task.ref, nodeId: node.id, params: node.params, inputs: prep.inputs, objectsRoot: c.ws.blobs.root, seed: prep.seed, run: runInfo(c) },
+    concurrency: c.concurrency ?? 1,
+    inFlight,
+  };
+  return nodeAttempts(spec, say).pipe(
+    map((end): FlightEnd => {
+      if (!end.ok || node.task.cache === false) return end;
+      try {
+        c.ws.store.putCacheEntry({ key: prep.key, task: node.task.name, outputs: end.result.outputs, material: prep.material, createdAt: Date.now() });
+        return end;
+      } catch (error) {
+        return { ok: false, error, attempts: end.attempts, durationMs: end.durationMs };
       }
-      c.emit({ type: 'node-succeeded', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempts: attempt, durationMs, outputs: result.outputs, inputs: flatInputs(prep.inputs), ...(result.metrics ? { metrics: result.metrics } : {}) });
-      return true;
-    }),
-    catchError((err) => {
-      const durationMs = Date.now() - started;
-      if (c.signal.aborted) {
-        c.states.set(node.id, { status: 'cancelled', attempts: attempt, durationMs });
-        c.emit({ type: 'node-cancelled', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name });
-      } else {
-        const error = toErrorInfo(err);
-        c.states.set(node.id, { status: 'failed', attempts: attempt, durationMs, error: error.message, errorCode: error.code });
-        c.emit({ type: 'node-failed', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempts: attempt, durationMs, error });
-      }
-      return of(false);
     }),
   );
+}
+
+// The run that started the execution records it as its own.
+function ownEnd(c: NodeRunnerContext, prep: Prepared, end: FlightEnd): boolean {
+  const { node, key } = prep;
+  const { attempts, durationMs } = end;
+  if (end.ok) {
+    const { outputs, metrics } = end.result;
+    c.states.set(node.id, { status: 'succeeded', outputs, attempts, durationMs });
+    c.emit({ type: 'node-succeeded', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempts, durationMs, outputs, inputs: flatInputs(prep.inputs), ...(metrics ? { metrics } : {}) });
+    return true;
+  }
+  if (c.signal.aborted) {
+    c.states.set(node.id, { status: 'cancelled', attempts, durationMs });
+    c.emit({ type: 'node-cancelled', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name });
+    return false;
+  }
+  const error = toErrorInfo(end.error);
+  c.states.set(node.id, { status: 'failed', attempts, durationMs, error: error.message, errorCode: error.code });
+  c.emit({ type: 'node-failed', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempts, durationMs, error });
+  return false;
+}
+
+// A run that waited on another run's execution: `cached` when it succeeded (the result came from the
+// store, like any hit; attempts 0, duration 0), `failed` with the same error and code when it failed.
+// A failure is shared, not retried: the retry policy already ran once for this key in this session.
+function sharedEnd(c: NodeRunnerContext, prep: Prepared, end: FlightEnd, ownerRunId: string, began: number): boolean {
+  const { node, key } = prep;
+  if (end.ok) {
+    const { outputs, metrics } = end.result;
+    c.states.set(node.id, { status: 'cached', outputs, attempts: 0, durationMs: 0 });
+    c.emit({ type: 'node-cached', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, outputs, ...(metrics ? { metrics } : {}) });
+    return true;
+  }
+  const info = toErrorInfo(end.error);
+  const error = { ...info, message: `${info.message} (in run ${ownerRunId}, which executed this node's key while this run waited for it)` };
+  const durationMs = Date.now() - began;
+  c.states.set(node.id, { status: 'failed', attempts: 0, durationMs, error: error.message, errorCode: error.code });
+  c.emit({ type: 'node-failed', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempts: 0, durationMs, error });
+  return false;
 }
 
 // The run facts every request carries, built once per run rather than once per attempt.

@@ -1,5 +1,7 @@
 import type { Observable } from 'rxjs';
+import type { BuiltDag, DagDefinition } from '../dag/types.ts';
 import type { NodeStatus, RunEvent, RunStatus } from '../scheduler/events.ts';
+import type { Workspace } from './workspace.ts';
 
 export type ExecutorName = 'inprocess' | 'threads';
 
@@ -17,6 +19,51 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Base seed for `ctx.seed` (default 0). */
   seed?: number;
+}
+
+/** What a session is opened with: the workspace and the executors every run in it shares. */
+export interface SessionOptions {
+  /** Workspace folder (`.mlcycle/` in cwd by default; `--home`, `MLCYCLE_HOME`). */
+  home?: string;
+  /** Cores the session's runs share: each run's default node concurrency, the worker pool's size and what TaskContext.threads divides; default: number of cores. */
+  concurrency?: number;
+  /** Each run's default executor (see RunOptions.executor). */
+  executor?: ExecutorName;
+}
+
+/** Options of one run inside a session; unset ones take the session's. */
+export interface SessionRunOptions {
+  /** How many nodes of this run execute (or wait) at once. */
+  concurrency?: number;
+  executor?: ExecutorName;
+  /** Execute every node even when cached; such a run never waits on another run's execution either. */
+  noCache?: boolean;
+  /** Aborting cancels this run only: an execution another run waits on goes on for that run. */
+  signal?: AbortSignal;
+  /** Base seed for `ctx.seed` (default 0). */
+  seed?: number;
+  /** When `session.run` builds a DagDefinition: the folder its relative paths resolve against, and its file. */
+  cwd?: string;
+  file?: string;
+}
+
+/**
+ * A workspace, its executors and the node executions in flight, shared by the runs started in it
+ * (see openSession). Runs may overlap; a node key executes at most once at a time in a session.
+ */
+export interface Session {
+  readonly home: string;
+  /** The session's workspace: read results and the store while runs go on; closed by `close()`. */
+  readonly workspace: Workspace;
+  /**
+   * Starts a run of `dag` (a built DAG, or a definition built here with `params`; a build error
+   * throws at once, before anything is recorded). Returns at once; the run starts on the next tick.
+   */
+  run(dag: BuiltDag | DagDefinition, params?: Record<string, unknown>, options?: SessionRunOptions): RunHandle;
+  /** Runs started and not yet finished. */
+  readonly activeRuns: number;
+  /** Cancels the runs still going, waits for them, then closes the executors and the workspace. Idempotent. */
+  close(): Promise<void>;
 }
 
 /** One node's line in a run summary (and in `--json`). */
