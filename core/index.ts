@@ -48,3 +48,14 @@ export { threadsExecutor, closeWorkerPools } from './executors/threads.ts';
 export { schedule } from './scheduler/schedule.ts';
 export type { ScheduleGraph, ScheduleOutcome, NodeDone } from './scheduler/schedule.ts';
 export { HOST_TAG, processAlive } from './process-alive.ts';
+// Sweeps (issue 8, in progress): search spaces, their check against a DAG, samplers and pruners.
+export { int, float, choice } from './sweep/space.ts';
+export type { Space, Distribution, TrialParams, ChoiceValue } from './sweep/space.ts';
+export { checkSpace, spaceErrors } from './sweep/space-check.ts';
+export { randomSampler } from './sweep/samplers/random.ts';
+export { gridSampler, gridSize } from './sweep/samplers/grid.ts';
+export { tpeSampler, defaultGamma, type TpeOptions } from './sweep/samplers/tpe.ts';
+export { SpaceExhaustedError } from './sweep/samplers/types.ts';
+export type { Sampler, SampleContext, FinishedTrial, RunningTrial, Direction } from './sweep/samplers/types.ts';
+export { nonePruner, medianPruner, percentilePruner, ashaPruner, createPruner, foldMeanAt, foldMeanCurve } from './sweep/pruners/index.ts';
+export type { Pruner, PruneContext, PruneDecision, PrunerSpec } from './sweep/pruners/index.ts';
