@@ -16,17 +16,10 @@ interface Exports extends SimdExports {
   colSums(d: number, m: number, p: number, out: number): void;
 }
 
-const loadModule = simdLoader<Exports>(MLP_SIMD_WASM);
+// Compiled once, on first use; null where WebAssembly SIMD is missing.
+const load = simdLoader<Exports>(MLP_SIMD_WASM);
 /** A view of the whole wasm memory; a grow detaches it, so it is re-made after one. */
 let heap = new Float64Array(0);
-/** First usable double of the wasm memory. */
-let base = 0;
-
-function load(): Exports | null {
-  const ex = loadModule();
-  if (ex && base === 0) base = heapStart(ex);
-  return ex;
-}
 
 /**
  * Whether the WebAssembly SIMD kernels run here (otherwise this module's kernels are the JS ones).
@@ -37,10 +30,20 @@ export function simdAvailable(): boolean {
   return load() !== null;
 }
 
+/**
+ * Which MLP kernel runs here, as a cache key states it: the SIMD and JS kernels sum in different
+ * orders, so their results differ in the last bits and a model trained by one is not the other's.
+ * @example
+ * environment: () => ({ mlpKernel: mlpKernel() })
+ */
+export function mlpKernel(): 'wasm-simd' | 'js' {
+  return simdAvailable() ? 'wasm-simd' : 'js';
+}
+
 /** Lays out regions of the given lengths (doubles) from the heap base, 16-byte aligned; grows the memory to fit. */
 function regions(ex: Exports, ...lengths: number[]): number[] {
   const at: number[] = [];
-  let end = base;
+  let end = heapStart(ex);
   for (const len of lengths) {
     at.push(end);
     end += len + (len & 1);

@@ -17,16 +17,8 @@ interface Exports extends SimdExports {
   distances(q: number, nq: number, t: number, w: number, d: number, out: number, worst: number): void;
 }
 
-const loadModule = simdLoader<Exports>(NEIGHBORS_SIMD_WASM);
-/** First usable double of the wasm memory. */
-let base = 0;
-
-function load(): Exports | null {
-  const ex = loadModule();
-  if (ex && base === 0) base = heapStart(ex);
-  return ex;
-}
-
+// Compiled once, on first use; null where WebAssembly SIMD is missing.
+const load = simdLoader<Exports>(NEIGHBORS_SIMD_WASM);
 /**
  * Whether the WebAssembly SIMD distance kernel runs here.
  * @example
@@ -76,7 +68,7 @@ export function scanDistanceBlocks(
   const lastT0 = Math.floor((rows - 1) / tb) * tb;
   const lastW = roundUp4(rows - lastT0);
   // Layout (doubles): transposed training blocks, one query block, its bounds, one distance block.
-  const T = base;
+  const T = heapStart(ex);
   const Q = T + lastT0 * d + lastW * d;
   const B = Q + roundUp2(QUERY_BLOCK * d);
   const O = B + QUERY_BLOCK;

@@ -4,7 +4,7 @@ import { modelSpec, trainingData } from './_training-data.ts';
 import { dense } from './_dense.ts';
 import { applyScaling, fitScaling } from './_features.ts';
 import { fitMlp, mlpPredict, type MlpModel } from './_mlp-fit.ts';
-import { simdAvailable } from './_mlp-simd.ts';
+import { mlpKernel } from './_mlp-simd.ts';
 import { toSeed } from './_prng.ts';
 import { defineAlgorithm } from './define-algorithm.ts';
 
@@ -50,7 +50,7 @@ export const mlp = defineTask({
   outputs: { model: Model },
   // The WebAssembly SIMD kernels group sums differently from the JS ones (about 1e-14 apart), so
   // weights trained on one differ in their last bits from weights trained on the other.
-  environment: () => ({ mlpKernel: simdAvailable() ? 'wasm-simd' : 'js' }),
+  environment: () => ({ mlpKernel: mlpKernel() }),
   async run({ train, problem }, params, ctx) {
     const data = trainingData(train, problem, 'mlp');
     const { mean: featureMean, std: featureStd } = fitScaling(data.x);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { defineTask, Table, Type } from '../../core/index.ts';
 import { Model } from '../kinds.ts';
-import { simdAvailable } from './_mlp-simd.ts';
+import { mlpKernel } from './_mlp-simd.ts';
 import { predictTable } from './predict-table.ts';
 
 /**
@@ -20,7 +20,7 @@ export const predict = defineTask({
   inputs: { model: Model, table: Table },
   outputs: { predictions: Table },
   // A TensorFlow.js model predicts a little differently on each backend, and an MLP on each kernel.
-  environment: () => ({ tfjsBackend: tfjsBackend(), mlpKernel: simdAvailable() ? 'wasm-simd' : 'js' }),
+  environment: () => ({ tfjsBackend: tfjsBackend(), mlpKernel: mlpKernel() }),
   async run({ model, table }, _params, ctx) {
     return { predictions: await predictTable(model, table, { signal: ctx.signal }) };
   },

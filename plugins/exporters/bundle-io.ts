@@ -8,7 +8,7 @@
  */
 export { loadBundle, type Bundle, type LoadBundleOptions } from './_bundle-load.ts';
 export { predictBundle, predictRows, INVALID_REASON_COLUMN } from './_bundle-predict.ts';
-export { checkFeatures, type InputRows } from './_feature-check.ts';
+export type { InputRows } from './input-check.ts';
 export { generateSigningKeys, keyFingerprint, PUBLIC_KEY_ENV, readPublicKey, readSigningKey, SIGNING_KEY_ENV } from './_keys.ts';
 export { SIGNATURE_FILE, type BundleSignature } from './_signature.ts';
 export type { BundleManifest, BundleLineage } from './_manifest.ts';
