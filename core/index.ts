@@ -38,7 +38,7 @@ export { openWorkspace, readArtifact, resolveHome } from './engine/workspace.ts'
 export { fileInTheWay } from './engine/home-path.ts';
 export type { Workspace } from './engine/workspace.ts';
 export { verifyCache, gcCache } from './engine/cache-commands.ts';
-export { writeUserFile } from './artifacts/user-file.ts';
+export { writeUserFile, checkUserFile } from './artifacts/user-file.ts';
 export type { WriteUserFileOptions } from './artifacts/user-file.ts';
 export { kindByName } from './artifacts/kind.ts';
 export type { BlobStore } from './artifacts/blob-store.ts';

@@ -1,5 +1,4 @@
-import { statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../exit-codes.ts';
 
@@ -56,7 +55,7 @@ async function predictCommand(bundleDir: string, inputFile: string, flags: Predi
   const out = flags.out === undefined ? undefined : resolve(cwd, flags.out);
   const rangeTolerance = parseTolerance(flags.rangeTolerance);
   // Refused before any work: the user should not wait for a prediction that cannot be written.
-  if (out) refuseOut(out, flags.out!, input, inputFile);
+  if (out) await toUsageError(async (core) => core.checkUserFile(flags.out!, { inputs: [input], cwd }));
   let written: { rows: number; predicted: number; invalid: unknown[]; notes: string[]; csv: string; objects?: () => object[] };
   let bundleName: string;
   let bundleFiles: string[];
@@ -104,26 +103,18 @@ async function predictCommand(bundleDir: string, inputFile: string, flags: Predi
 
 /** Temp + fsync + rename through writeUserFile; refusals exit 2, a failed write (ENOSPC) exits 1. */
 async function writeOut(out: string, csv: string, inputs: string[], cwd: string): Promise<void> {
-  const { ValidationError, writeUserFile } = await import('../../core/index.ts');
-  try {
-    writeUserFile(out, csv, { inputs, cwd });
-  } catch (err) {
-    const message = `predict: ${(err as Error).message}`;
-    if (err instanceof ValidationError) throw Object.assign(new UsageError(message), { cause: err });
-    throw Object.assign(new Error(message), { cause: err });
-  }
+  await toUsageError(async (core) => core.writeUserFile(out, csv, { inputs, cwd }));
 }
 
-/** --out must name a file in an existing folder, and never the input itself (same path, link or inode). */
-function refuseOut(out: string, shown: string, input: string, inputShown: string): void {
-  const folder = statSync(dirname(out), { throwIfNoEntry: false });
-  if (!folder) throw new UsageError(`predict: cannot write --out '${shown}': folder ${dirname(out)} does not exist; create it first.`);
-  if (!folder.isDirectory()) throw new UsageError(`predict: cannot write --out '${shown}': ${dirname(out)} is not a folder.`);
-  const target = statSync(out, { throwIfNoEntry: false });
-  if (target?.isDirectory()) throw new UsageError(`predict: cannot write --out '${shown}': it is a folder; name a file inside it.`);
-  const source = statSync(input, { throwIfNoEntry: false });
-  if (out === input || (target && source && target.dev === source.dev && target.ino === source.ino)) {
-    throw new UsageError(`predict: refusing to write --out '${shown}': it is the input file '${inputShown}', which writing would destroy; choose another output file.`);
+/** Runs a core file call, prefixing its message with `predict:`; a refusal (ValidationError) becomes exit 2. */
+async function toUsageError(call: (core: typeof import('../../core/index.ts')) => Promise<void>): Promise<void> {
+  const core = await import('../../core/index.ts');
+  try {
+    await call(core);
+  } catch (err) {
+    const message = `predict: ${(err as Error).message}`;
+    if (err instanceof core.ValidationError) throw Object.assign(new UsageError(message), { cause: err });
+    throw Object.assign(new Error(message), { cause: err });
   }
 }
 

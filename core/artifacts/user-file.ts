@@ -43,22 +43,10 @@ export interface WriteUserFileOptions {
  * writeUserFile('proj/README.md', text, { overwrite: false });
  */
 export function writeUserFile(target: string, data: string | Uint8Array, options: WriteUserFileOptions = {}): void {
-  const cwd = options.cwd ?? process.cwd();
-  const requested = resolve(cwd, target);
-  const existing = statOrUndefined(requested);
-  refuseInputs(target, requested, existing, options.inputs ?? [], cwd);
-  if (existing?.isDirectory()) throw new ValidationError(`cannot write '${target}': it is a folder; name a file inside it.`);
-  if (existing && options.overwrite === false) {
-    throw new ValidationError(`cannot write '${target}': it already exists, and this command never overwrites files; move it away or pick another name.`);
-  }
+  const place = checkTarget(target, options);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  if (existing && !existing.isFile()) return writeInPlace(target, requested, bytes);
-  // Through a symlink to the file it names, so the link survives and the temp sits on the target's file system.
-  const final = existing ? realpathSync(requested) : requested;
-  const folder = dirname(final);
-  const folderInfo = statOrUndefined(folder);
-  if (!folderInfo) throw new ValidationError(`cannot write '${target}': folder ${folder} does not exist; create it first.`);
-  if (!folderInfo.isDirectory()) throw new ValidationError(`cannot write '${target}': ${folder} is not a folder.`);
+  if (!place.folder) return writeInPlace(target, place.requested, bytes);
+  const { existing, final, folder } = place;
   const prefix = `.${basename(final)}.tmp-`;
   removeStaleTemps(folder, prefix);
   const temp = join(folder, `${prefix}${HOST}-${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -75,6 +63,38 @@ export function writeUserFile(target: string, data: string | Uint8Array, options
     const kept = existing ? 'the existing file is unchanged' : 'nothing was written';
     throw new MlcycleError(`could not write '${target}': ${reason}${code && !reason.includes(code) ? ` (${code})` : ''}; ${kept}.`, { cause: err });
   }
+}
+
+/**
+ * The refusals of writeUserFile without writing: for commands that should refuse a bad output before
+ * doing the work that produces it (`predict --out in.csv` before loading the model). ValidationError
+ * (exit 2) naming the target and the fix.
+ * @example
+ * checkUserFile(flags.out, { inputs: [inputFile], cwd });
+ */
+export function checkUserFile(target: string, options: Omit<WriteUserFileOptions, 'mode'> = {}): void {
+  checkTarget(target, options);
+}
+
+/** Where a user file will land, after every refusal; `folder` is undefined for a FIFO or device, written in place. */
+function checkTarget(target: string, options: Omit<WriteUserFileOptions, 'mode'>):
+  { requested: string; existing: Stats | undefined; final: string; folder: string | undefined } {
+  const cwd = options.cwd ?? process.cwd();
+  const requested = resolve(cwd, target);
+  const existing = statOrUndefined(requested);
+  refuseInputs(target, requested, existing, options.inputs ?? [], cwd);
+  if (existing?.isDirectory()) throw new ValidationError(`cannot write '${target}': it is a folder; name a file inside it.`);
+  if (existing && options.overwrite === false) {
+    throw new ValidationError(`cannot write '${target}': it already exists, and this command never overwrites files; move it away or pick another name.`);
+  }
+  if (existing && !existing.isFile()) return { requested, existing, final: requested, folder: undefined };
+  // Through a symlink to the file it names, so the link survives and the temp sits on the target's file system.
+  const final = existing ? realpathSync(requested) : requested;
+  const folder = dirname(final);
+  const folderInfo = statOrUndefined(folder);
+  if (!folderInfo) throw new ValidationError(`cannot write '${target}': folder ${folder} does not exist; create it first.`);
+  if (!folderInfo.isDirectory()) throw new ValidationError(`cannot write '${target}': ${folder} is not a folder.`);
+  return { requested, existing, final, folder };
 }
 
 /** Same real path, or the same inode (hard link, bind mount), as any input: refuse before touching anything. */
