@@ -1,6 +1,7 @@
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyMaterial } from '../plan/cache-key.ts';
+import { displayPath } from './display-path.ts';
 
 /** What `plan` compares: the material of a key, and the per-file code digests behind codeDigest. */
 export interface StoredMaterial {
@@ -56,24 +57,13 @@ export function explainChange(
   if (a.codeDigest !== b.codeDigest) {
     const base = dirname(fileURLToPath(opts.moduleUrl));
     const changed = union(previous.codeFiles, current.codeFiles).filter((f) => previous.codeFiles[f] !== current.codeFiles[f]);
-    const names = changed.map((f) => (f.startsWith('package:') ? `${f.slice(8)}@${current.codeFiles[f] ?? 'removed'}` : displayPath(resolve(base, f), opts.cwd)));
+    const names = changed.map((f) => (f.startsWith('package:') ? `${f.slice(8)}@${current.codeFiles[f] ?? 'removed'}` : displayPath(resolve(base, f), opts.cwd, { orInMlcycle: true })));
     // A few names say where to look; a long list (a shared helper edited) would drown the plan.
     const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
     reasons.push(names.length ? `code changed: ${shown}` : 'code changed');
   }
   if (a.seed !== b.seed) reasons.push(`seed changed (${a.seed} → ${b.seed})`);
   return reasons;
-}
-
-// The mlcycle checkout: built-in plugins read best as `plugins/x/y.ts` from any working directory.
-const mlcycleRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** A file as the user best recognises it: under the cwd, else under mlcycle, else absolute. */
-function displayPath(file: string, cwd: string): string {
-  const fromCwd = relative(cwd, file);
-  if (!fromCwd.startsWith('..')) return fromCwd;
-  const fromRoot = relative(mlcycleRoot, file);
-  return fromRoot.startsWith('..') ? file : fromRoot;
 }
 
 function union(a: Record<string, unknown>, b: Record<string, unknown>): string[] {

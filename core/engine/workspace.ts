@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openBlobStore, type BlobStore } from '../artifacts/blob-store.ts';
 import { kindByName } from '../artifacts/kind.ts';
 import { ValidationError } from '../errors.ts';
-import { fileInTheWay } from './home-path.ts';
+import { resolveHome } from './resolve-home.ts';
 import { openRunStore } from '../store/sqlite-store.ts';
 import type { RunStore } from '../store/types.ts';
+
+export { resolveHome };
 
 /** The workspace folder: `mlcycle.db` (run store) and `objects/` (blobs). */
 export interface Workspace {
@@ -16,15 +18,6 @@ export interface Workspace {
 }
 
 /**
- * `--home`, else `MLCYCLE_HOME`, else `.mlcycle` in the working directory.
- * @example
- * resolveHome(); // '/work/project/.mlcycle'
- */
-export function resolveHome(home?: string): string {
-  return resolve(home ?? process.env.MLCYCLE_HOME ?? join(process.cwd(), '.mlcycle'));
-}
-
-/**
  * Opens (creating if needed) a workspace. `readOnly` as in openRunStore: `'auto'` (default) opens a
  * store that cannot be written for reading only; `false` (what a run asks) refuses it with a
  * ValidationError saying the store is read-only; `true` never writes, and never creates anything.
@@ -32,7 +25,8 @@ export function resolveHome(home?: string): string {
  * const ws = openWorkspace({ home: '/tmp/ml' }); ws.store.listRuns(); ws.close();
  */
 export function openWorkspace(options: { home?: string; readOnly?: boolean | 'auto' } = {}): Workspace {
-  const home = resolveHome(options.home);
+  // resolveHome refuses a file in the home's place, naming where the path came from.
+  const home = resolveHome({ home: options.home });
   const readOnly = options.readOnly ?? 'auto';
   ensureHomeFolder(home, readOnly !== true);
   const store = openRunStore(join(home, 'mlcycle.db'), { readOnly });
@@ -40,19 +34,8 @@ export function openWorkspace(options: { home?: string; readOnly?: boolean | 'au
   return { home, store, blobs, close: () => store.close() };
 }
 
-/**
- * The home must be a folder: a file there (or on its path) is a user's mistake to name plainly,
- * not a raw EEXIST or ENOTDIR, nor an empty workspace.
- */
+/** Creates the home folder, saying plainly when the file system refuses (not a raw EROFS or EACCES). */
 function ensureHomeFolder(home: string, create: boolean): void {
-  const file = fileInTheWay(home);
-  if (file !== undefined) {
-    throw new ValidationError(
-      file === home
-        ? `workspace home ${home} is a file, not a folder: point --home (or MLCYCLE_HOME) at a folder, or move the file away`
-        : `workspace home ${home} cannot be a folder: ${file} is a file, not a folder; point --home (or MLCYCLE_HOME) elsewhere`,
-    );
-  }
   if (!create) return;
   try {
     mkdirSync(home, { recursive: true });

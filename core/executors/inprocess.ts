@@ -1,7 +1,5 @@
 import { openBlobStore, type BlobStore } from '../artifacts/blob-store.ts';
-import { ValidationError } from '../errors.ts';
-import { lookupTask } from '../task/registry.ts';
-import type { TaskRef } from '../task/types.ts';
+import { resolveTask } from '../task/registry.ts';
 import { executeTask } from './execute-task.ts';
 import type { ExecHooks, ExecRequest, ExecResult, Executor } from './types.ts';
 
@@ -16,21 +14,11 @@ export function inProcessExecutor(): Executor {
   return {
     name: 'inprocess',
     async execute(req: ExecRequest, hooks: ExecHooks): Promise<ExecResult> {
-      const task = await resolveTask(req.task);
+      const task = await resolveTask(req.task, (url) => import(url));
       let blobs = stores.get(req.objectsRoot);
       if (!blobs) stores.set(req.objectsRoot, (blobs = openBlobStore(req.objectsRoot)));
       return executeTask(task, req, blobs, hooks);
     },
     async close() {},
   };
-}
-
-export async function resolveTask(ref: TaskRef) {
-  let task = lookupTask(ref);
-  if (!task) {
-    await import(ref.moduleUrl);
-    task = lookupTask(ref);
-  }
-  if (!task) throw new ValidationError(`task '${ref.name}' is not defined by ${ref.moduleUrl}`);
-  return task;
 }

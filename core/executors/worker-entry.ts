@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { openBlobStore, type BlobStore } from '../artifacts/blob-store.ts';
 import { toErrorInfo, type ErrorInfo } from '../errors.ts';
-import { lookupTask } from '../task/registry.ts';
+import { resolveTask } from '../task/registry.ts';
 import type { TaskRef } from '../task/types.ts';
 import { executeTask } from './execute-task.ts';
 import type { ExecRequest, ExecResult } from './types.ts';
@@ -23,15 +23,9 @@ export function setModuleLoader(loader: (url: string) => Promise<unknown>): void
   loadModule = loader;
 }
 
-async function resolveInWorker(ref: TaskRef) {
-  let task = lookupTask(ref);
-  if (!task) {
-    await loadModule(ref.moduleUrl);
-    task = lookupTask(ref);
-  }
-  if (!task) throw new Error(`task '${ref.name}' is not defined by ${ref.moduleUrl}`);
-  return task;
-}
+// The same lookup as in process (registry.ts), so an unknown task is the same non-retryable
+// ValidationError on both sides; toErrorInfo carries its code back across the thread.
+const resolveInWorker = (ref: TaskRef) => resolveTask(ref, loadModule);
 
 /**
  * Runs one request in this worker; errors come back as data so retryability survives the thread hop.

@@ -62,17 +62,30 @@ export function prepareReads(sqlite: BetterSqlite3.Database) {
     getCacheEntry: prepareQuery<{ key: string }, CacheEntriesTable>(sqlite, (a) =>
       db.selectFrom('cache_entries').selectAll().where('key', '=', a.key)),
 
-    lastEntryForNode: prepareQuery<{ dag: string; node: string }, CacheEntriesTable>(sqlite, (a) =>
-      db.selectFrom('node_runs')
-        .innerJoin('runs', 'runs.id', 'node_runs.run_id')
-        .innerJoin('cache_entries', 'cache_entries.key', 'node_runs.key')
-        .selectAll('cache_entries')
-        .where('node_runs.node', '=', a.node)
+    // The distinct cache entries a node of a DAG produced or was served, most recently used first, at
+    // most `limit`: what `plan` compares a node with. Two bounds keep this fast after a 10,000-trial
+    // study: only the node's newest `scan` node runs are read (rowid order is the order node runs were
+    // first recorded, and the node index walks it backwards), and the keys are chosen before the wide
+    // cache rows (their material) are read. Run ids are time-sortable: they break ties.
+    entriesForNode: prepareQuery<{ dag: string; node: string; limit: number; scan: number }, CacheEntriesTable>(sqlite, (a) =>
+      db.selectFrom((eb) => eb.selectFrom((inner) => inner.selectFrom('node_runs')
+        .select(['key', 'run_id', 'finished_at', 'status'])
+        .where('node', '=', a.node)
+        .orderBy(sql`rowid`, 'desc')
+        .limit(a.scan)
+        .as('recent'))
+        .innerJoin('runs', 'runs.id', 'recent.run_id')
+        .select((s) => ['recent.key', s.fn.max('recent.finished_at').as('last_at'), s.fn.max('recent.run_id').as('last_run')])
         .where('runs.dag', '=', a.dag)
-        .where('node_runs.status', 'in', ['succeeded', 'cached'])
-        // Run ids are time-sortable: they break ties between nodes finishing in the same millisecond.
-        .orderBy('node_runs.finished_at', 'desc').orderBy('runs.started_at', 'desc').orderBy('runs.id', 'desc')
-        .limit(1)),
+        .where('recent.status', 'in', ['succeeded', 'cached'])
+        .where((w) => w.exists(w.selectFrom('cache_entries as present').select('present.key').whereRef('present.key', '=', 'recent.key')))
+        .groupBy('recent.key')
+        .orderBy('last_at', 'desc').orderBy('last_run', 'desc')
+        .limit(a.limit)
+        .as('chosen'))
+        .innerJoin('cache_entries', 'cache_entries.key', 'chosen.key')
+        .selectAll('cache_entries')
+        .orderBy('chosen.last_at', 'desc').orderBy('chosen.last_run', 'desc')),
 
     lineageDigests: prepareQuery<Record<string, never>, { digest: string }>(sqlite, () =>
       db.selectFrom('lineage').select('digest').distinct()),

@@ -4,7 +4,7 @@
  * first so a store always sees its own writes. Several processes may share one file (WAL +
  * busy_timeout; batches take the write lock up front so they wait instead of failing mid-way).
  */
-import { MlcycleError } from '../errors.ts';
+import { MlcycleError, ValidationError } from '../errors.ts';
 import type { RunEvent } from '../scheduler/events.ts';
 import { asRead, nodesAsRead, reapDeadRuns } from './dead-runs.ts';
 import { openStoreFile, type ReadOnlyMode } from './open-store-file.ts';
@@ -28,6 +28,15 @@ export const BATCH_ROWS = 5000;
  * finished more than this long before the crash is recorded, so a re-run serves it from the cache.
  */
 export const FLUSH_DELAY_MS = 100;
+
+/**
+ * How many cache entries `entriesForNode` returns by default: enough for `plan` to find the closest
+ * earlier configuration of a node, bounded so a 10,000-trial study still plans in milliseconds.
+ */
+export const ENTRIES_FOR_NODE_LIMIT = 200;
+
+/** How many of a node's newest node runs (across runs) `entriesForNode` looks through: its time bound. */
+export const ENTRIES_FOR_NODE_SCAN = 2000;
 
 // Above every character a run id can hold, so [prefix, prefix + MAX_CHAR) is "starts with prefix".
 const MAX_CHAR = '\u{10FFFF}';
@@ -218,8 +227,13 @@ export function openRunStore(file: string, options: OpenRunStoreOptions = {}): R
       buffered();
     },
     lastEntryForNode: (dag, node) => read('lastEntryForNode', () => {
-      const row = reads.lastEntryForNode.get({ dag, node });
+      const row = reads.entriesForNode.get({ dag, node, limit: 1, scan: ENTRIES_FOR_NODE_SCAN });
       return row && toCacheEntry(row);
+    }),
+    entriesForNode: (dag, node, options = {}) => read('entriesForNode', () => {
+      const limit = options.limit ?? ENTRIES_FOR_NODE_LIMIT;
+      if (!Number.isInteger(limit) || limit < 1) throw new ValidationError(`RunStore.entriesForNode: limit must be a whole number >= 1, got ${limit}`);
+      return reads.entriesForNode.all({ dag, node, limit, scan: Math.max(ENTRIES_FOR_NODE_SCAN, limit) }).map(toCacheEntry);
     }),
     listRuns: (options = {}) => read('listRuns', () =>
       reads.listRuns.all({ dag: options.dag ?? null, limit: options.limit ?? -1 }).map((row) => toRunRecord(seen(row)))),

@@ -85,8 +85,14 @@ export interface RunStore {
   getCacheEntry(key: string): CacheEntry | undefined;
   putCacheEntry(entry: CacheEntry): void;
   deleteCacheEntry(key: string): void;
-  /** The most recent cache entry for a node of a DAG, for `plan` to explain what changed. */
+  /** The most recent cache entry for a node of a DAG (the first of `entriesForNode`). */
   lastEntryForNode(dag: string, node: string): CacheEntry | undefined;
+  /**
+   * The distinct cache entries a node of a DAG produced or was served by finished runs, most recently
+   * used first, at most `limit` (default 200): what `plan` compares the node with, to explain a change
+   * against the closest earlier configuration rather than the last one (in a study, the last trial).
+   */
+  entriesForNode(dag: string, node: string, options?: { limit?: number }): CacheEntry[];
   listRuns(options?: { limit?: number; dag?: string }): RunRecord[];
   getRun(id: string): RunRecord | undefined;
   /** Resolves a unique id prefix; undefined if none or ambiguous. */
