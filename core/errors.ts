@@ -61,6 +61,24 @@ export class CancelledError extends MlcycleError {
   override readonly retryable = false;
 }
 
+/**
+ * A sweep's pruner stopped a trial early: the reason its run's signal is aborted with. The run ends
+ * `pruned` (not cancelled, not failed); its running and waiting nodes end `pruned` and cache nothing.
+ * `step` is the step the pruner judged, when it judged one. Never retried.
+ * @example
+ * controller.abort(new PrunedError('pruned at step 7: 0.71 < median 0.78', { step: 7 }));
+ */
+export class PrunedError extends MlcycleError {
+  override readonly code: string = 'PRUNED';
+  override readonly retryable = false;
+  /** The step at which the trial was pruned, or null. */
+  readonly step: number | null;
+  constructor(message: string, options?: { step?: number | null; cause?: unknown }) {
+    super(message, options);
+    this.step = options?.step ?? null;
+  }
+}
+
 /** A stored blob is missing or its bytes do not hash to its digest. */
 export class IntegrityError extends MlcycleError {
   override readonly code: string = 'INTEGRITY';
@@ -116,6 +134,7 @@ export function fromErrorInfo(info: ErrorInfo): MlcycleError {
     : info.code === 'NON_RETRYABLE' ? NonRetryableError
     : info.code === 'TIMEOUT' ? TimeoutError
     : info.code === 'CANCELLED' ? CancelledError
+    : info.code === 'PRUNED' ? PrunedError
     : info.code === 'INTEGRITY' ? IntegrityError
     : MlcycleError;
   const err = new Ctor(info.message);

@@ -70,7 +70,7 @@ async function runCommand(file: string, flags: RunFlags, command: Command, ctx: 
   renderSummary(summary, ctx.stderr, resultKinds);
   if (flags.json) printJson(ctx, summary);
   if (summary.status === 'succeeded') return ExitCode.ok;
-  if (summary.status === 'cancelled') return ExitCode.cancelled;
+  if (summary.status === 'cancelled' || summary.status === 'pruned') return ExitCode.cancelled;
   // Bad input data (a malformed CSV, a missing target column) is the user's to fix, like a bad
   // param: exit 2. Anything else that failed is a failed run: exit 1.
   const failed = summary.nodes.filter((n) => n.status === 'failed');

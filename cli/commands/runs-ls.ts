@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { positiveInt, printJson } from '../options.ts';
 import { createTable } from '../render/table.ts';
-import { colorsFor, formatDuration, formatTime } from '../render/format.ts';
+import { colorsFor, colourStatus, formatDuration, formatTime } from '../render/format.ts';
 import { withWorkspace, workspaceExists } from '../workspace.ts';
 
 /** `mlcycle runs ls`: recent runs, newest first. */
@@ -23,10 +23,10 @@ export function registerRunsLs(runs: Command, ctx: CliContext): void {
         ctx.stderr.write('no runs yet: start one with `mlcycle run <dag file>`\n');
         return;
       }
-          const c = colorsFor(ctx.stderr);
+      const c = colorsFor(ctx.stderr);
       const table = createTable(['id', 'dag', 'status', 'started', 'duration', 'nodes'], ctx.stderr);
       for (const r of list) {
-        const status = r.status === 'succeeded' ? c.green(r.status) : r.status === 'failed' ? c.red(r.status) : c.yellow(r.status);
+        const status = colourStatus(r.status, c);
         const took = r.finishedAt == null ? '-' : formatDuration(r.finishedAt - r.startedAt);
         table.push([r.id, r.dag, status, formatTime(r.startedAt), took, String(r.nodeCount)]);
       }

@@ -5,7 +5,7 @@ import type { MetricRecord, NodeRunRecord, NodeSummary, RunRecord } from '../../
 import type { CliContext, Core } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
 import { createTable } from '../render/table.ts';
-import { colorsFor, formatDuration, formatMetrics, formatTime } from '../render/format.ts';
+import { colorsFor, colourStatus, formatDuration, formatMetrics, formatTime } from '../render/format.ts';
 import { countsLine, selectNodes, SUMMARY_LIST_LIMIT, thousands } from '../render/summary-nodes.ts';
 import { homeOf, printJson } from '../options.ts';
 import { withWorkspace, workspaceExists, type Workspace } from '../workspace.ts';
@@ -90,7 +90,7 @@ function describeRun(run: RunRecord, nodes: NodeRunRecord[], metrics: MetricReco
   const took = run.finishedAt == null ? '' : ` in ${formatDuration(run.finishedAt - run.startedAt)}`;
   const lines = [
     `${c.bold(`run ${run.id}`)} · dag '${run.dag}'${run.file ? ` (${run.file})` : ''}`,
-    `status: ${run.status}${took} · started ${formatTime(run.startedAt)} · executor ${run.executor}`,
+    `status: ${colourStatus(run.status, c)}${took} · started ${formatTime(run.startedAt)} · executor ${run.executor}`,
   ];
   if (run.error) lines.push(`error: ${run.error}`);
   const params = Object.entries(run.params ?? {});
@@ -113,7 +113,8 @@ const CHUNK_ROWS = 50;
  * selectNodes picks (failures first, then the slowest) and a count per status for the rest.
  */
 function nodeLines(nodes: NodeRunRecord[], stream: NodeJS.WritableStream, all: boolean): string[] {
-  const rowOf = (n: NodeRunRecord) => [n.node, n.task, n.status, n.cached ? 'yes' : '', String(n.attempts), formatDuration(n.durationMs), n.error?.message ?? ''];
+  const c = colorsFor(stream);
+  const rowOf = (n: NodeRunRecord) => [n.node, n.task, colourStatus(n.status, c), n.cached ? 'yes' : '', String(n.attempts), formatDuration(n.durationMs), n.error?.message ?? ''];
   if (all || nodes.length <= SUMMARY_LIST_LIMIT) return nodes.length > CHUNK_ROWS ? [chunkedTable(nodes.map(rowOf), stream)] : [tableOf(nodes.map(rowOf), stream)];
   const records = new Map<NodeSummary, NodeRunRecord>();
   const summaries = nodes.map((n) => {
@@ -123,7 +124,6 @@ function nodeLines(nodes: NodeRunRecord[], stream: NodeJS.WritableStream, all: b
     return s;
   });
   const selection = selectNodes(summaries);
-  const c = colorsFor(stream);
   const out: string[] = [];
   if (selection.listed.length) out.push(tableOf(selection.listed.map((s) => rowOf(records.get(s)!)), stream));
   for (const [status, k] of selection.unlisted) {

@@ -31,3 +31,28 @@ export function formatTime(ms: number | null | undefined): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
+
+/**
+ * A run's or node's status in its colour: green done, blue cached, red failed, yellow for work that
+ * stopped before its end (interrupted, cancelled, pruned) or never ran (skipped); anything else (running,
+ * pending, a status a newer engine adds) plain, never an error.
+ * @example
+ * colourStatus('pruned', colorsFor(process.stderr)); // yellow 'pruned' on a terminal
+ */
+export function colourStatus(status: string, c: ReturnType<typeof colorsFor>): string {
+  switch (status) {
+    case 'succeeded':
+      return c.green(status);
+    case 'cached':
+      return c.blue(status);
+    case 'failed':
+      return c.red(status);
+    case 'interrupted':
+    case 'cancelled':
+    case 'pruned':
+    case 'skipped':
+      return c.yellow(status);
+    default:
+      return status;
+  }
+}

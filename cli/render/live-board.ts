@@ -79,6 +79,8 @@ export function createLiveBoard(nodeCount: number): LiveBoard {
           return finish(e.node, 'skipped');
         case 'node-cancelled':
           return finish(e.node, 'cancelled');
+        case 'node-pruned':
+          return finish(e.node, 'pruned');
         default:
           return;
       }
@@ -86,7 +88,7 @@ export function createLiveBoard(nodeCount: number): LiveBoard {
     view() {
       let done = 0;
       for (const k of counts.values()) done += k;
-      const order = ['failed', 'cancelled', 'succeeded', 'cached', 'skipped'];
+      const order = ['failed', 'cancelled', 'pruned', 'succeeded', 'cached', 'skipped'];
       const tally = order.filter((s) => counts.get(s)).map((s) => [s, counts.get(s)!] as [string, number]);
       if (running.size) tally.push(['running', running.size]);
       const headline = `${thousands(done)}/${thousands(nodeCount)} nodes${tally.length ? ` · ${countsLine(tally)}` : ''}`;

@@ -92,6 +92,8 @@ export function createLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStream): R
           return end(row, { kind: 'skip', title: `${row.label} skipped: ${e.reason}` });
         case 'node-cancelled':
           return end(row, { kind: 'skip', title: `${row.label} cancelled` });
+        case 'node-pruned':
+          return end(row, { kind: 'skip', title: `${row.label} pruned` });
         default:
           return;
       }

@@ -9,7 +9,7 @@ export const METRIC_INTERVAL_MS = 1000;
 
 /**
  * One line per event: for logs, CI and pipes, where redrawing a live view would garble the output.
- * Lines start with a symbol so they can be grepped: ✓ done, ↺ cached, ✗ failed, … retrying.
+ * Lines start with a symbol so they can be grepped: ✓ done, ↺ cached, ✗ failed, … retrying, ⊘ cancelled, ✂ pruned.
  * Nodes that did no work (cache hits, skips) come in bursts of thousands on a large DAG: a burst of
  * more than BURST_LIST_MAX becomes one line (`↺ cached 4,990 nodes: a, b, c … and 4,987 more`), in
  * its place among the lines of work; MLCYCLE_DEBUG=1 prints one line per node again.
@@ -57,6 +57,8 @@ export function createPlainRenderer(stream: NodeJS.WritableStream, options: { de
           return burst.add({ kind: 'skipped', node: e.node, reason: e.reason, line: `${c.dim('-')} skipped ${e.node}: ${e.reason}` });
         case 'node-cancelled':
           return line(`${c.yellow('⊘')} cancelled ${e.node}`);
+        case 'node-pruned':
+          return line(`${c.yellow('✂')} pruned ${e.node}: ${e.reason}`);
         case 'node-metric': {
           const text = `  ${e.node} step ${e.step}: ${formatMetrics(e.metrics)}`;
           if (e.at - (lastPrinted.get(e.node) ?? 0) < METRIC_INTERVAL_MS) return void held.set(e.node, text);

@@ -8,7 +8,7 @@ import type { NodeSummary } from '../../core/index.ts';
 export const SUMMARY_LIST_LIMIT = 20;
 
 /** Order statuses are counted in: what needs attention first, then work done, then what was not. */
-const STATUS_ORDER: readonly string[] = ['failed', 'interrupted', 'cancelled', 'succeeded', 'cached', 'skipped', 'running', 'pending'];
+const STATUS_ORDER: readonly string[] = ['failed', 'interrupted', 'cancelled', 'pruned', 'succeeded', 'cached', 'skipped', 'running', 'pending'];
 
 /** What a summary shows of a run's nodes. */
 export interface NodeSelection {
@@ -25,7 +25,7 @@ export interface NodeSelection {
 /**
  * Picks the nodes a summary names. Up to `limit` nodes: all of them, in node order (the table
  * users know). Above: only nodes that ran or failed, failures first (always named, up to the limit),
- * then cancelled, then succeeded; if those overflow, the slowest succeeded ones, slowest first,
+ * then cancelled and pruned, then succeeded; if those overflow, the slowest succeeded ones, slowest first,
  * since where the time went is what a truncated list of work should answer. Cached and skipped
  * nodes are counted, never listed. Linear in nodes apart from sorting the succeeded ones.
  * @example
@@ -45,9 +45,11 @@ export function selectNodes(nodes: readonly NodeSummary[], limit = SUMMARY_LIST_
 
   const failed = byStatus.get('failed') ?? [];
   const cancelled = byStatus.get('cancelled') ?? [];
+  const pruned = byStatus.get('pruned') ?? [];
   const succeeded = byStatus.get('succeeded') ?? [];
   const listed = failed.slice(0, limit);
   listed.push(...cancelled.slice(0, limit - listed.length));
+  listed.push(...pruned.slice(0, limit - listed.length));
   const room = limit - listed.length;
   listed.push(...(succeeded.length <= room ? succeeded : slowest(succeeded, room)));
   const unlisted: Array<[string, number]> = [];
@@ -57,6 +59,7 @@ export function selectNodes(nodes: readonly NodeSummary[], limit = SUMMARY_LIST_
   };
   left('failed', failed);
   left('cancelled', cancelled);
+  left('pruned', pruned);
   left('succeeded', succeeded);
   return { listed, counts, unlisted, condensed: true };
 }

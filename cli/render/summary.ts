@@ -1,6 +1,6 @@
 import type { RunSummary } from '../../core/index.ts';
 import { createTable } from './table.ts';
-import { colorsFor, formatDuration } from './format.ts';
+import { colorsFor, colourStatus, formatDuration } from './format.ts';
 import { countsLine, nameList, selectNodes, SUMMARY_LIST_LIMIT, thousands } from './summary-nodes.ts';
 
 /** The hint every failed or cancelled run ends with (tests look for it). */
@@ -45,6 +45,10 @@ export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream
     stream.write(`${c.green('✓')} run ${id} of '${summary.dag}' succeeded in ${took} (${thousands(cached)}/${thousands(summary.nodes.length)} nodes cached)\n`);
   } else if (summary.status === 'cancelled') {
     stream.write(`${c.yellow('⊘')} run ${id} of '${summary.dag}' was cancelled after ${took}; ${RESUME_HINT}.\n`);
+  } else if (summary.status === 'pruned') {
+    // Only a sweep prunes: its reason (the failure's first line) says at which step and why.
+    const reason = summary.failure?.split('\n')[0];
+    stream.write(`${c.yellow('✂')} run ${id} of '${summary.dag}' was pruned after ${took}${reason ? `: ${reason}` : ''}\n`);
   } else {
     stream.write(`${c.red('✗')} ${failureParagraph(summary)}\n`);
   }
@@ -118,14 +122,6 @@ function cvTable(entries: Array<[string, MeanStd]>, stream: NodeJS.WritableStrea
   const table = createTable(hasBaseline ? ['metric', 'model (mean ± std)', 'baseline'] : ['metric', 'mean ± std'], stream);
   for (const k of names) table.push(hasBaseline ? [k, cell(byName.get(k)), cell(byName.get(`baseline_${k}`))] : [k, cell(byName.get(k))]);
   return table.toString();
-}
-
-function colourStatus(status: string, c: ReturnType<typeof colorsFor>): string {
-  if (status === 'succeeded') return c.green(status);
-  if (status === 'cached') return c.blue(status);
-  if (status === 'failed') return c.red(status);
-  if (status === 'cancelled' || status === 'skipped') return c.yellow(status);
-  return status;
 }
 
 function isDigestRef(v: unknown): boolean {

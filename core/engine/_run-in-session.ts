@@ -10,6 +10,7 @@ import type { RunEvent } from '../scheduler/events.ts';
 import { schedule } from '../scheduler/schedule.ts';
 import type { TaskRef } from '../task/types.ts';
 import type { InFlightMap } from './in-flight.ts';
+import { pruneReason } from './abort-reason.ts';
 import { createNodeRunner, type NodeState } from './node-runner.ts';
 import { finishedError, summarize } from './run-summary.ts';
 import type { ExecutorName, RunSummary } from './types.ts';
@@ -117,15 +118,21 @@ export async function runInSession(
           complete: resolve,
         });
     });
+    const pruned = pruneReason(signal);
     if (signal.aborted) {
       // Unsubscribing detached this run from its nodes' executions (an execution no other run waits
-      // on is aborted, and its outputs are never stored): nodes that began are cancelled, nodes that
-      // never began are skipped.
+      // on is aborted, and its outputs are never stored). Cancelled: nodes that began are cancelled,
+      // nodes that never began are skipped. Pruned: both are pruned, since the pruner, not a failure
+      // upstream, is why they did not finish.
       for (const id of dag.order) {
         if (states.has(id) || skipped.has(id)) continue;
         const task = dag.nodes.get(id)!.task.name;
-        if (begun.has(id)) {
-          states.set(id, { status: 'cancelled', attempts: attemptsSeen.get(id) ?? 0, durationMs: Date.now() - begun.get(id)! });
+        const durationMs = begun.has(id) ? Date.now() - begun.get(id)! : 0;
+        if (pruned) {
+          states.set(id, { status: 'pruned', attempts: attemptsSeen.get(id) ?? 0, durationMs, error: pruned.message, errorCode: 'PRUNED' });
+          emit({ type: 'node-pruned', runId, at: Date.now(), node: id, task, reason: pruned.message, step: pruned.step });
+        } else if (begun.has(id)) {
+          states.set(id, { status: 'cancelled', attempts: attemptsSeen.get(id) ?? 0, durationMs });
           emit({ type: 'node-cancelled', runId, at: Date.now(), node: id, task });
         } else {
           skipped.set(id, 'run cancelled');
@@ -134,8 +141,8 @@ export async function runInSession(
       }
     }
     const failed = [...states.values()].some((s) => s.status === 'failed');
-    const status: RunSummary['status'] = signal.aborted ? 'cancelled' : failed ? 'failed' : 'succeeded';
-    const summary = summarize({ dag, runId, ws, states, skipped, status, durationMs: Date.now() - started });
+    const status: RunSummary['status'] = pruned ? 'pruned' : signal.aborted ? 'cancelled' : failed ? 'failed' : 'succeeded';
+    const summary = summarize({ dag, runId, ws, states, skipped, status, durationMs: Date.now() - started, ...(pruned ? { pruned } : {}) });
     const error = finishedError(summary);
     emit({ type: 'run-finished', runId, at: Date.now(), status, durationMs: summary.durationMs, ...(error ? { error } : {}) });
     return summary;

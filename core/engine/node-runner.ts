@@ -10,6 +10,7 @@ import type { CodeDigest } from '../plan/code-digest.ts';
 import type { OutputDigest, RunEvent } from '../scheduler/events.ts';
 import type { NodeDone } from '../scheduler/schedule.ts';
 import type { Workspace } from './workspace.ts';
+import { pruneReason } from './abort-reason.ts';
 import { externalEffectGone } from './external-effect.ts';
 import { nodeInputs } from './node-inputs.ts';
 import { createInFlightMap, type FlightEnd, type FlightEvent, type FlightMember, type InFlightMap } from './in-flight.ts';
@@ -17,7 +18,7 @@ import { nodeAttempts } from './node-attempts.ts';
 
 /** What one node ended as, kept by the run for its summary and for its dependants' inputs. */
 export interface NodeState {
-  status: 'cached' | 'succeeded' | 'failed' | 'cancelled';
+  status: 'cached' | 'succeeded' | 'failed' | 'cancelled' | 'pruned';
   outputs?: Record<string, OutputDigest>;
   attempts: number;
   durationMs: number;
@@ -46,7 +47,7 @@ export interface NodeRunnerContext {
   inFlight?: { count: number };
   /** The session's executions in flight by cache key; absent, the runner keeps a map of its own. */
   flights?: InFlightMap;
-  /** When each node began executing or waiting on another run: what a cancelled run marks cancelled. */
+  /** When each node began executing or waiting on another run: what a cancelled run marks cancelled (a pruned one, pruned). */
   begun?: Map<string, number>;
 }
 
@@ -192,6 +193,12 @@ function ownEnd(c: NodeRunnerContext, prep: Prepared, end: FlightEnd): boolean {
     return true;
   }
   if (c.signal.aborted) {
+    const pruned = pruneReason(c.signal);
+    if (pruned) {
+      c.states.set(node.id, { status: 'pruned', attempts, durationMs, error: pruned.message, errorCode: 'PRUNED' });
+      c.emit({ type: 'node-pruned', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, reason: pruned.message, step: pruned.step });
+      return false;
+    }
     c.states.set(node.id, { status: 'cancelled', attempts, durationMs });
     c.emit({ type: 'node-cancelled', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name });
     return false;

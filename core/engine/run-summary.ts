@@ -1,5 +1,6 @@
 import type { BuiltDag } from '../dag/types.ts';
 import type { NodeSummary, RunSummary } from './types.ts';
+import type { PruneReason } from './abort-reason.ts';
 import type { NodeState } from './node-runner.ts';
 import { readArtifact, type Workspace } from './workspace.ts';
 
@@ -12,6 +13,8 @@ export function summarize(args: {
   skipped: Map<string, string>;
   status: RunSummary['status'];
   durationMs: number;
+  /** Set when a sweep's pruner stopped the run: its reason becomes the failure's first line. */
+  pruned?: PruneReason;
 }): RunSummary {
   const { dag, states, skipped } = args;
   const nodes: NodeSummary[] = dag.order.map((id) => {
@@ -37,7 +40,11 @@ export function summarize(args: {
   }
   const failed = nodes.filter((n) => n.status === 'failed');
   let failure: string | undefined;
-  if (failed.length) {
+  if (args.status === 'pruned') {
+    // The first line is the pruner's own words: it is what run-finished and the run store carry.
+    // A node that failed before the pruner acted keeps its error in its own line of the summary.
+    failure = `${args.pruned?.message ?? 'pruned'}\nA sweep's pruner stopped this run: its unfinished nodes are pruned and nothing they computed was cached.`;
+  } else if (failed.length) {
     const lines = failed.map((n) => `node '${n.id}' (${n.task}) failed ${n.attempts === 0 ? 'before it could run' : `after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}`}: ${n.error}`);
     const skippedIds = nodes.filter((n) => n.status === 'skipped').map((n) => n.id);
     failure =
@@ -50,7 +57,7 @@ export function summarize(args: {
   return { runId: args.runId, dag: dag.name, status: args.status, durationMs: args.durationMs, nodes, outputs, ...(failure ? { failure } : {}) };
 }
 
-/** For `run-finished`: the one-line error of a failed or cancelled run. */
+/** For `run-finished`: the one-line error of a failed, cancelled or pruned run (a pruned run's: the pruner's reason). */
 export function finishedError(summary: RunSummary): string | undefined {
   return summary.failure?.split('\n')[0];
 }

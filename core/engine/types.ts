@@ -15,7 +15,10 @@ export interface RunOptions {
   executor?: ExecutorName;
   /** Execute every node even when its key is cached (results still stored). */
   noCache?: boolean;
-  /** Aborting cancels the run: running nodes see their signal aborted; status becomes cancelled. */
+  /**
+   * Aborting cancels the run: running nodes see their signal aborted; status becomes cancelled.
+   * Aborting with a PrunedError as the reason (a sweep's pruner) prunes it: status `pruned`.
+   */
   signal?: AbortSignal;
   /** Base seed for `ctx.seed` (default 0). */
   seed?: number;
@@ -38,7 +41,10 @@ export interface SessionRunOptions {
   executor?: ExecutorName;
   /** Execute every node even when cached; such a run never waits on another run's execution either. */
   noCache?: boolean;
-  /** Aborting cancels this run only: an execution another run waits on goes on for that run. */
+  /**
+   * Aborting cancels this run only: an execution another run waits on goes on for that run. With a
+   * PrunedError as the reason the run ends `pruned`, and so do its unfinished nodes.
+   */
   signal?: AbortSignal;
   /** Base seed for `ctx.seed` (default 0). */
   seed?: number;
@@ -88,7 +94,7 @@ export interface RunSummary {
   nodes: NodeSummary[];
   /** Each DAG result by name: the decoded value for Json/Metrics results, else `{ digest, kind }`. */
   outputs: Record<string, unknown>;
-  /** Set when the run failed: which node, its error, how to resume. */
+  /** Set when the run failed (which node, its error, how to resume), was cancelled, or was pruned (first line: the pruner's reason). */
   failure?: string;
 }
 

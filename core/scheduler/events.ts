@@ -1,9 +1,13 @@
 import type { ErrorInfo } from '../errors.ts';
 import type { StepMetrics } from '../task/types.ts';
 
-/** Final state of a node in a run. */
-export type NodeStatus = 'pending' | 'running' | 'succeeded' | 'cached' | 'failed' | 'skipped' | 'cancelled';
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * Final state of a node in a run. `pruned`: a sweep's pruner stopped the run (its signal aborted
+ * with a PrunedError) while this node ran, waited or had not started; like `cancelled`, it cached nothing.
+ */
+export type NodeStatus = 'pending' | 'running' | 'succeeded' | 'cached' | 'failed' | 'skipped' | 'cancelled' | 'pruned';
+/** A run's state; `pruned` when a sweep's pruner stopped it (see NodeStatus). */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'pruned';
 
 interface Base {
   runId: string;
@@ -15,7 +19,8 @@ interface Base {
  * Every state change of a run, on one stream. The CLI renders it, the store records it.
  * Output digests travel by port name; `outputs` is set on `node-succeeded` and `node-cached`, and
  * `metrics` holds the values of the node's Metrics outputs (final scores), flattened as `port.name`
- * when a node has more than one Metrics output, else by metric name.
+ * when a node has more than one Metrics output, else by metric name. `node-pruned` carries the
+ * pruner's reason and the step it judged (the same for every node the prune stopped).
  */
 export type RunEvent =
   | (Base & { type: 'run-started'; dag: string; file?: string; params: Record<string, unknown>; nodeCount: number; executor: string; concurrency: number })
@@ -28,6 +33,7 @@ export type RunEvent =
   | (Base & { type: 'node-failed'; node: string; task: string; key: string; attempts: number; durationMs: number; error: ErrorInfo })
   | (Base & { type: 'node-skipped'; node: string; task: string; reason: string })
   | (Base & { type: 'node-cancelled'; node: string; task: string })
+  | (Base & { type: 'node-pruned'; node: string; task: string; reason: string; step: number | null })
   | (Base & { type: 'run-finished'; status: Exclude<RunStatus, 'running'>; durationMs: number; error?: string });
 
 export type RunEventType = RunEvent['type'];

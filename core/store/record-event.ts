@@ -84,6 +84,14 @@ export function eventWrites(event: RunEvent, w: WriteStatements, out: PendingWri
     case 'node-cancelled':
       out.push(nodeRow(w, { run_id, node: event.node, task: event.task, status: 'cancelled', finished_at: event.at }));
       return 'later';
+    case 'node-pruned':
+      // The pruner's reason is what `runs show` should say about a pruned node; no duration is
+      // given, so the upsert derives it from the node's recorded start (none if it never started).
+      out.push(nodeRow(w, {
+        run_id, node: event.node, task: event.task, status: 'pruned', finished_at: event.at,
+        error: errorJson({ name: 'PrunedError', code: 'PRUNED', message: event.reason, retryable: false }),
+      }));
+      return 'later';
     case 'node-log':
       // Debug lines are for a live terminal; what is worth keeping is info and warn.
       if (event.level !== 'debug') out.push({ query: w.putLog, args: { run_id, node: event.node, at: event.at, level: event.level, message: event.message } });

@@ -16,13 +16,21 @@ const ENTRY = new URL('./_forest-worker.mjs', import.meta.url);
 // finishes one must already hold the next.
 const QUEUED = 2;
 
+/** What a parallel growth may be told: when to stop, and each tree as it is grown. */
+export interface GrowHooks {
+  signal?: AbortSignal;
+  /** Called on this thread once per tree, in the order trees finish (not index order). */
+  onTree?: (t: number, tree: CartTree) => void;
+}
+
 /**
  * Grows trees 0..count-1 on this thread and `jobs - 1` workers; rejects with CancelledError (workers
  * terminated) when `signal` aborts.
  * @example
- * const trees = await growParallel(cartData(x, y, 3, true), 100, options, 2, signal);
+ * const trees = await growParallel(cartData(x, y, 3, true), 100, options, 2, { signal });
  */
-export async function growParallel(data: CartData, count: number, o: TreeOptions, jobs: number, signal?: AbortSignal): Promise<CartTree[]> {
+export async function growParallel(data: CartData, count: number, o: TreeOptions, jobs: number, hooks: GrowHooks = {}): Promise<CartTree[]> {
+  const { signal, onTree } = hooks;
   if (signal?.aborted) throw new CancelledError('random forest: cancelled');
   const trees: CartTree[] = new Array(count);
   const workers: Worker[] = [];
@@ -44,6 +52,7 @@ export async function growParallel(data: CartData, count: number, o: TreeOptions
         if (msg.error !== undefined) return stop(new MlcycleError(`random forest: tree ${msg.t} failed in a worker: ${msg.error}`));
         trees[msg.t] = msg.tree!;
         if (next < count) worker.postMessage(next++);
+        onTree?.(msg.t, msg.tree!);
         if (++done === count) wake();
       });
       worker.on('error', (err) => stop(new MlcycleError(`random forest: a tree worker failed: ${err.message}`, { cause: err })));
@@ -56,6 +65,7 @@ export async function growParallel(data: CartData, count: number, o: TreeOptions
       const t = next++;
       trees[t] = growForestTree(data, t, o);
       done++;
+      onTree?.(t, trees[t]);
       await new Promise((r) => setImmediate(r)); // let worker results and an abort land
     }
     if (done < count && !failure) await new Promise<void>((r) => (wake = r));

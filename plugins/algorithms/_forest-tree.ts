@@ -26,13 +26,32 @@ export function growForestTree(data: CartData, t: number, o: TreeOptions): CartT
   const n = data.rows;
   const rand = prng(treeSeed(o.seed, t));
   const weights = new Float64Array(n);
-  if (o.bootstrap) for (let i = 0; i < n; i++) weights[Math.floor(rand() * n)] += 1;
+  if (o.bootstrap) drawBootstrap(rand, weights);
   else weights.fill(1);
   let m = 0;
   for (let i = 0; i < n; i++) if (weights[i] > 0) m++;
   const samples = new Int32Array(m);
   for (let i = 0, p = 0; i < n; i++) if (weights[i] > 0) samples[p++] = i;
   return growTree(data, samples, weights, { ...o, rand });
+}
+
+/**
+ * Tree `t`'s bootstrap as draw counts per row (0: out of bag), the draws growForestTree makes
+ * first from the tree's generator: the out-of-bag score replays them instead of shipping them back
+ * from the worker that grew the tree.
+ * @example
+ * const counts = bootstrapCounts(0, 3, 100); // counts[i] = times row i was drawn
+ */
+export function bootstrapCounts(seed: number, t: number, n: number): Float64Array {
+  const counts = new Float64Array(n);
+  drawBootstrap(prng(treeSeed(seed, t)), counts);
+  return counts;
+}
+
+// n draws with replacement, counted per row: the first thing a bootstrapped tree takes from its generator.
+function drawBootstrap(rand: () => number, counts: Float64Array): void {
+  const n = counts.length;
+  for (let i = 0; i < n; i++) counts[Math.floor(rand() * n)] += 1;
 }
 
 /**

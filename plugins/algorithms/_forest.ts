@@ -3,6 +3,7 @@ import { CancelledError, DataError } from '../../core/index.ts';
 import { cartData, presort, type CartTree } from './_cart.ts';
 import { dense, type Dense } from './_dense.ts';
 import { growParallel } from './_forest-pool.ts';
+import { createOobScore, progressInOrder } from './_forest-oob.ts';
 import { growForestTree, type TreeOptions } from './_forest-tree.ts';
 
 /** `maxFeatures` as the params give it: a rule, a share in (0, 1), or a whole count. */
@@ -51,6 +52,19 @@ export interface ForestOptions extends TreeOptions {
   nEstimators: number;
 }
 
+/** How a caller follows and stops a forest's growth. */
+export interface FitHooks {
+  /** Threads growing trees; default: the machine's cores, capped by the tree count. */
+  nJobs?: number;
+  signal?: AbortSignal;
+  /**
+   * Called after every `reportEvery(nEstimators)` trees (in index order) and after the last, with the
+   * trees grown so far and their out-of-bag score (accuracy or R², see _forest-oob.ts); the score is
+   * undefined without bootstrap or while no row is out of bag. The trees do not depend on it.
+   */
+  onProgress?: (trees: number, oobScore: number | undefined) => void;
+}
+
 /**
  * Grows `nEstimators` trees, each on a seeded bootstrap of the rows (draw counts become sample
  * weights, as in scikit-learn) or on all rows, drawing features at every split. With `nJobs` > 1
@@ -61,7 +75,7 @@ export interface ForestOptions extends TreeOptions {
  * const forest = await fitForest(x, y, 3, { nEstimators: 100, maxFeatures: 2, maxDepth: Infinity, minSamplesSplit: 2, minSamplesLeaf: 1, bootstrap: true, seed: 0 });
  */
 export async function fitForest(
-  x: Dense, y: Float64Array, classes: number, o: ForestOptions & { nJobs?: number; signal?: AbortSignal },
+  x: Dense, y: Float64Array, classes: number, o: ForestOptions & FitHooks,
 ): Promise<ForestModel> {
   checkData(x, y, classes);
   const count = o.nEstimators;
@@ -73,13 +87,17 @@ export async function fitForest(
   };
   const data = cartData(x, y, classes, jobs > 1);
   data.order = presort(data, jobs > 1); // once per forest; every tree filters it to its bootstrap rows
-  if (jobs > 1) return joinTrees(await growParallel(data, count, tree, jobs, o.signal), Math.max(1, classes));
+  const onProgress = o.onProgress;
+  // Only a caller that listens pays for the out-of-bag predictions.
+  const onTree = onProgress && progressInOrder(count, o.bootstrap ? createOobScore(x, y, classes, o.seed) : undefined, onProgress);
+  if (jobs > 1) return joinTrees(await growParallel(data, count, tree, jobs, { signal: o.signal, onTree }), Math.max(1, classes));
   const trees: CartTree[] = [];
   for (let t = 0; t < count; t++) {
     // Let an abort (which arrives as an event) land between trees.
     if (o.signal && t > 0) await new Promise((r) => setImmediate(r));
     if (o.signal?.aborted) throw new CancelledError('random forest: cancelled');
     trees.push(growForestTree(data, t, tree));
+    onTree?.(t, trees[t]);
   }
   return joinTrees(trees, Math.max(1, classes));
 }

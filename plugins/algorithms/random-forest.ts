@@ -11,7 +11,9 @@ import { toSeed } from './_prng.ts';
  * grown on a seeded bootstrap sample and draws a fresh random subset of `maxFeatures` features at
  * every split; probabilities are the mean of the trees' leaf class shares, regression the mean of
  * their leaves. The trees are mlcycle's own CART (`_cart.ts`), grown on `nJobs` worker threads;
- * the model's bytes do not depend on how many.
+ * the model's bytes do not depend on how many. With bootstrap on, it reports a step per batch of
+ * about a tenth of its trees (step = trees grown so far, `val_score` = their out-of-bag accuracy or
+ * R², as scikit-learn's `oob_score_`), which a sweep's pruner reads.
  * @example
  * const fit = b.add('forest', randomForest, { train: split.train, problem }, { nEstimators: 200, maxDepth: 8 });
  */
@@ -55,6 +57,10 @@ export const randomForest = defineTask({
       seed,
       nJobs,
       signal: ctx.signal,
+      // One step per batch of trees, so a sweep's pruner can stop a forest that scores badly early.
+      onProgress: (trees, oob) => {
+        if (oob !== undefined) ctx.report(trees, { val_score: oob });
+      },
     });
     ctx.log.info(`random-forest: ${params.nEstimators} trees, ${forest.feature.length} nodes, on ${Math.min(nJobs, params.nEstimators)} thread(s)`);
     const info = { seed, nEstimators: params.nEstimators, maxFeatures };
