@@ -104,6 +104,59 @@ export const migrations: readonly Migration[] = [
       error = coalesce(error, ${LEGACY_ERROR})
       where status in ('running', 'pending') and run_id in (select id from runs where status <> 'running')`),
   ],
+  // 4: sweeps (study-store.ts): a study, its trials and their intermediate values, owned like runs
+  // (owner columns as in 3) so that a study whose process died is found and resumed. Trial values
+  // are REAL, with NaN kept as the text 'NaN' (SQLite turns a NaN REAL into NULL).
+  (db) => [
+    db.schema.createTable('studies')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('dag', 'text', (c) => c.notNull())
+      .addColumn('file', 'text')
+      .addColumn('objective', 'text', (c) => c.notNull())
+      .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('minimize', 'maximize')`))
+      .addColumn('space', 'text', (c) => c.notNull())
+      .addColumn('sampler', 'text', (c) => c.notNull())
+      .addColumn('pruner', 'text', (c) => c.notNull())
+      .addColumn('prune_on', 'text', (c) => c.notNull())
+      .addColumn('fixed', 'text', (c) => c.notNull())
+      .addColumn('trials', 'integer', (c) => c.notNull())
+      .addColumn('parallel', 'integer', (c) => c.notNull())
+      .addColumn('seed', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .addColumn('finished_at', 'integer')
+      .addColumn('error', 'text')
+      .addColumn('owner_host', 'text')
+      .addColumn('owner_pid', 'integer')
+      .addColumn('owner_token', 'text')
+      .addColumn('heartbeat_at', 'integer'),
+    db.schema.createIndex('studies_by_created').on('studies').columns(['created_at']),
+    db.schema.createIndex('studies_running').on('studies').column('status').where(sql.ref('status'), '=', 'running'),
+
+    db.schema.createTable('trials')
+      .addColumn('study_id', 'text', (c) => c.notNull())
+      .addColumn('number', 'integer', (c) => c.notNull())
+      .addColumn('params', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('value', 'real')
+      .addColumn('attrs', 'text', (c) => c.notNull())
+      .addColumn('run_id', 'text')
+      .addColumn('started_at', 'integer')
+      .addColumn('finished_at', 'integer')
+      .addColumn('error', 'text')
+      .addColumn('pruned_step', 'integer')
+      .addPrimaryKeyConstraint('trials_pk', ['study_id', 'number']),
+    // "which trial made this run", for `runs show` and the sweep report.
+    db.schema.createIndex('trials_by_run').on('trials').column('run_id'),
+
+    db.schema.createTable('trial_values')
+      .addColumn('study_id', 'text', (c) => c.notNull())
+      .addColumn('number', 'integer', (c) => c.notNull())
+      .addColumn('step', 'integer', (c) => c.notNull())
+      .addColumn('value', 'real', (c) => c.notNull())
+      .addPrimaryKeyConstraint('trial_values_pk', ['study_id', 'number', 'step']),
+  ],
 ];
 
 const LEGACY_ERROR = JSON.stringify({

@@ -238,7 +238,7 @@ describe('a batch lost to a full disk (real ENOSPC on a small tmpfs)', () => {
   let mounted = false;
   beforeAll(() => {
     mnt = mkdtempSync(join(tmpdir(), 'mlcycle-enospc-'));
-    mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]).status === 0;
+    mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', mnt]).status === 0;
   });
   afterAll(() => {
     if (mounted) spawnSync('umount', [mnt]);
