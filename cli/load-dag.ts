@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
-import type { BuiltDag, DagDefinition } from '../core/index.ts';
+import { isAbsolute, resolve } from 'node:path';
+import type { BuiltDag, DagDefinition, SweepDefinition } from '../core/index.ts';
+// The small module, not core/index.ts: core loads lazily (see context.ts).
+import { displayPath } from '../core/engine/display-path.ts';
 import { loadCore, type CliRuntime, type Core } from './context.ts';
 
 export interface LoadDagOptions {
@@ -35,9 +37,32 @@ export async function loadDag(runtime: CliRuntime, file: string, options: LoadDa
 }
 
 async function importDefinition(core: Core, runtime: CliRuntime, abs: string, shown: string, cwd: string): Promise<DagDefinition> {
+  const found = await importDagOrSweep(core, runtime, abs, shown, cwd, false);
+  return found as DagDefinition;
+}
+
+/**
+ * A DAG file's or a sweep file's default export (what `mlcycle sweep` accepts), with the same
+ * errors as loadDag: a missing file, a syntax error, no default export, or neither a DAG nor a sweep.
+ * @example
+ * const target = await loadDagOrSweep(runtime, 'dags/tabular.sweep.ts', process.cwd());
+ * if (target.kind === 'sweep') console.log(target.sweep.options.objective);
+ */
+export async function loadDagOrSweep(
+  runtime: CliRuntime,
+  file: string,
+  cwd: string,
+): Promise<{ kind: 'dag'; dag: DagDefinition; file: string } | { kind: 'sweep'; sweep: SweepDefinition; file: string }> {
+  const core = await loadCore(runtime);
+  const abs = isAbsolute(file) ? file : resolve(cwd, file);
+  const found = await importDagOrSweep(core, runtime, abs, displayPath(abs, cwd), cwd, true);
+  return isDag(found) ? { kind: 'dag', dag: found, file: abs } : { kind: 'sweep', sweep: found, file: abs };
+}
+
+async function importDagOrSweep(core: Core, runtime: CliRuntime, abs: string, shown: string, cwd: string, sweeps: boolean): Promise<DagDefinition | SweepDefinition> {
   if (!existsSync(abs) || !statSync(abs).isFile()) {
     throw new core.DagLoadError(
-      `Cannot load DAG file '${shown}': no such file (looked for ${abs}). ` +
+      `Cannot load ${sweeps ? 'DAG or sweep' : 'DAG'} file '${shown}': no such file (looked for ${abs}). ` +
         `Check the path; a relative path is resolved against the current folder ${cwd}.`,
     );
   }
@@ -47,22 +72,22 @@ async function importDefinition(core: Core, runtime: CliRuntime, abs: string, sh
   } catch (err) {
     throw loadFailure(core, err, abs, shown);
   }
+  const wanted = sweeps ? '`export default dag(…)` or `export default sweep(theDag, { … })`' : '`export default dag(\'name\', (b) => { … })`';
   if (!('default' in mod)) {
-    const named = Object.entries(mod).find(([, v]) => isDag(v))?.[0];
+    const named = Object.entries(mod).find(([, v]) => isDag(v) || (sweeps && core.isSweep(v)))?.[0];
     throw new core.DagLoadError(
-      `DAG file '${shown}' has no default export. The CLI runs the file's default export: end the file with ` +
-        '`export default dag(\'name\', (b) => { … })`' +
-        (named ? ` (it exports a DAG as '${named}': make that the default export).` : '.'),
+      `${sweeps ? 'File' : 'DAG file'} '${shown}' has no default export. The CLI runs the file's default export: end the file with ` +
+        wanted + (named ? ` (it exports one as '${named}': make that the default export).` : '.'),
     );
   }
   const def = mod.default;
-  if (!isDag(def)) {
-    throw new core.DagLoadError(
-      `The default export of DAG file '${shown}' is ${kindOf(def)}, not a DAG. ` +
+  if (isDag(def) || (sweeps && core.isSweep(def))) return def as DagDefinition | SweepDefinition;
+  throw new core.DagLoadError(
+    sweeps
+      ? `The default export of file '${shown}' is ${kindOf(def)}, not a DAG or a sweep. Export what dag() or sweep() returns: ${wanted}, imported from 'mlcycle'.`
+      : `The default export of DAG file '${shown}' is ${kindOf(def)}, not a DAG. ` +
         'Export what dag() returns: `export default dag(\'name\', (b) => { … })`, with dag imported from \'mlcycle\'.',
-    );
-  }
-  return def;
+  );
 }
 
 function isDag(value: unknown): value is DagDefinition {
@@ -114,11 +139,6 @@ function prefixProblems(shown: string, message: string): string {
   const lines = message.split('\n').filter((l) => l.trim());
   if (lines.length <= 1) return `${shown}: ${message.trim()}`;
   return `${shown}: ${lines.length} problems:\n${lines.map((l) => `  - ${l}`).join('\n')}`;
-}
-
-function displayPath(abs: string, cwd: string): string {
-  const rel = relative(cwd, abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
 function describe(err: unknown): string {

@@ -8,6 +8,8 @@ import { registerPredict } from './commands/predict.ts';
 import { registerKeygen } from './commands/keygen.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerSweep } from './commands/sweep.ts';
+import { registerSweeps } from './commands/sweeps.ts';
 import { loadCore, type CliContext, type CliRuntime } from './context.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
 
@@ -52,6 +54,8 @@ export function buildProgram(ctx: CliContext): Command {
   // predict is written by another engineer (commands/predict.ts); ctx satisfies its PredictIo.
   registerPredict(program, ctx);
   registerKeygen(program, ctx);
+  registerSweep(program, ctx);
+  registerSweeps(program, ctx);
   return program;
 }
 

@@ -11,6 +11,7 @@ export {
   isRetryable, INPUT_ERROR_CODES,
 } from './errors.ts';
 export type { ErrorInfo } from './errors.ts';
+export { PrunedError } from './errors.ts';
 
 export { defineKind, jsonKind, canonicalJson, many, isMany } from './artifacts/kind.ts';
 export type { ArtifactKind, AnyKind, ManyKind, ValueOf } from './artifacts/kind.ts';
@@ -35,6 +36,7 @@ export { runDag } from './engine/run-dag.ts';
 export { openSession } from './engine/session.ts';
 export { planDag } from './engine/plan-dag.ts';
 export { openWorkspace, readArtifact, resolveHome } from './engine/workspace.ts';
+export { displayPath } from './engine/display-path.ts';
 export { fileInTheWay } from './engine/home-path.ts';
 export type { Workspace } from './engine/workspace.ts';
 export { verifyCache, gcCache } from './engine/cache-commands.ts';
@@ -57,5 +59,15 @@ export { gridSampler, gridSize } from './sweep/samplers/grid.ts';
 export { tpeSampler, defaultGamma, type TpeOptions } from './sweep/samplers/tpe.ts';
 export { SpaceExhaustedError } from './sweep/samplers/types.ts';
 export type { Sampler, SampleContext, FinishedTrial, RunningTrial, Direction } from './sweep/samplers/types.ts';
-export { nonePruner, medianPruner, percentilePruner, ashaPruner, createPruner, foldMeanAt, foldMeanCurve } from './sweep/pruners/index.ts';
+export { nonePruner, medianPruner, percentilePruner, ashaPruner, createPruner, foldMeanAt, foldMeanCurve, PRUNER_NAMES } from './sweep/pruners/index.ts';
 export type { Pruner, PruneContext, PruneDecision, PrunerSpec } from './sweep/pruners/index.ts';
+export { sweep, isSweep, resolveSweep, SAMPLER_NAMES, DEFAULT_TRIALS, DEFAULT_PRUNE_ON } from './sweep/define-sweep.ts';
+export type { SweepOptions, SweepDefinition, ResolvedSweep, SamplerSpec, SamplerName } from './sweep/define-sweep.ts';
+export { createSampler } from './sweep/samplers/create-sampler.ts';
+export { readObjective, numericPaths } from './sweep/objective.ts';
+export { runStudy, type RunStudyOptions } from './sweep/run-study.ts';
+export { bestOf } from './sweep/best-trial.ts';
+export { defaultStudyName } from './sweep/open-study.ts';
+export type { StudyEvent, StudyResult } from './sweep/study-types.ts';
+export { openStudyStore, type StudyStore, type StudyLease } from './store/study-store.ts';
+export type { StudyRecord, StudySummary, TrialRecord, StudyConfig, StudyStatus, TrialState } from './store/study-types.ts';

@@ -101,9 +101,8 @@ function choiceErrors(at: string, choices: unknown): string[] {
   const errors: string[] = [];
   const seen = new Set<string>();
   for (const c of choices) {
-    const scalar = c === null || typeof c === 'string' || typeof c === 'boolean' || (typeof c === 'number' && Number.isFinite(c));
-    if (!scalar) {
-      errors.push(`${at}: choice values must be strings, finite numbers, booleans or null, got ${show(c)}`);
+    if (!isScalar(c) && !(Array.isArray(c) && c.every(isScalar))) {
+      errors.push(`${at}: choice values must be strings, finite numbers, booleans, null or flat arrays of them, got ${show(c)}`);
       continue;
     }
     const key = JSON.stringify(c);
@@ -111,4 +110,8 @@ function choiceErrors(at: string, choices: unknown): string[] {
     seen.add(key);
   }
   return errors;
+}
+
+function isScalar(c: unknown): boolean {
+  return c === null || typeof c === 'string' || typeof c === 'boolean' || (typeof c === 'number' && Number.isFinite(c));
 }

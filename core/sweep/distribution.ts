@@ -122,7 +122,7 @@ export function nextDown(x: number): number {
 export function distributionContains(d: Distribution, value: unknown): boolean {
   switch (d.kind) {
     case 'choice':
-      return d.choices.some((c) => Object.is(c, value) || c === value);
+      return d.choices.some((c) => sameChoice(c, value));
     case 'branch':
       return typeof value === 'string' && Object.hasOwn(d.branches, value);
     case 'int':
@@ -138,10 +138,24 @@ export function distributionContains(d: Distribution, value: unknown): boolean {
 }
 
 /**
- * A value as it reads in a message: strings quoted, numbers as written.
+ * A value as it reads in a message: strings quoted, numbers as written, arrays as JSON.
  * @example
  * showValue('relu') // "'relu'"
+ * showValue([64, 32]) // '[64,32]'
  */
 export function showValue(v: ChoiceValue | undefined): string {
+  if (Array.isArray(v)) return JSON.stringify(v);
   return typeof v === 'string' ? `'${v}'` : String(v);
+}
+
+/**
+ * Whether two choice values are the same choice: scalars by identity (NaN never occurs, -0 is 0), arrays
+ * by content, so a value read back from JSON (a stored trial) matches its choice.
+ * @example
+ * sameChoice([64, 32], [64, 32]) // true
+ */
+export function sameChoice(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i]);
 }

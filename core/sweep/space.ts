@@ -7,8 +7,14 @@
  * with its study) and samplers, validation and reports read one shape.
  */
 
-/** A value a categorical param can take (JSON scalars; a DAG param's schema checks it). */
-export type ChoiceValue = string | number | boolean | null;
+/** A JSON scalar. */
+export type ChoiceScalar = string | number | boolean | null;
+
+/**
+ * A value a categorical param can take: a JSON scalar, or a flat array of them (an MLP's layer sizes,
+ * `choice([[64], [64, 32]])`); the DAG param's schema checks it. Arrays compare by content.
+ */
+export type ChoiceValue = ChoiceScalar | readonly ChoiceScalar[];
 
 /** An integer in [low, high] (both inclusive), on a grid of `step` from low; `log` samples ln-uniformly. */
 export interface IntDistribution {

@@ -1,19 +1,11 @@
 import type { MetricValues } from '../../core/index.ts';
 import type { ProblemSpec } from '../kinds.ts';
+import { escapeHtml } from './html-escape.ts';
 
 /** One chart of the report: a heading and its rendered SVG. */
 export interface ReportChart {
   title: string;
   svg: string;
-}
-
-/**
- * Escapes text for HTML element content and attribute values.
- * @example
- * escapeHtml('<a & b>') // '&lt;a &amp; b&gt;'
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /**

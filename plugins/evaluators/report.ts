@@ -3,7 +3,7 @@ import { Model, Problem, Report } from '../kinds.ts';
 import { confusionChart, learningChart, rocChart, scatterChart } from './_charts.ts';
 import { historyRows } from './_history.ts';
 import { reportHtml, type ReportChart } from './_report-html.ts';
-import { renderSvg } from './_svg.ts';
+import { renderSvg } from './render-svg.ts';
 
 /**
  * Renders the evaluation as one self-contained HTML page: the problem, a metrics table with the

@@ -82,7 +82,8 @@ export interface AlgorithmInfo { name: string; supports: string[]; hyperparamete
  */
 export const SUPPORT_MODULES = new Set([
   'algorithms/define-algorithm.ts', 'algorithms/registry.ts', 'algorithms/hyperparameters.ts', 'algorithms/predict-table.ts', 'transformers/steps.ts',
-  'exporters/input-check.ts', 'exporters/bundle-io.ts', 'loaders/read-table.ts',
+  'exporters/input-check.ts', 'exporters/bundle-io.ts', 'loaders/read-table.ts', 'algorithms/cart-trees.ts',
+  'evaluators/render-svg.ts', 'evaluators/html-escape.ts',
 ]);
 
 /** plugins/<category>/<file>.ts, without helpers (`_*.ts`), support modules and declaration files, sorted. */

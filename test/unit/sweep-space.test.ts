@@ -176,7 +176,7 @@ describe('checkSpace against the DAG params', () => {
       [{ folds: int(2.5, 10) }, "space 'folds': int(2.5, 10) needs integer bounds; use float(2.5, 10) for a real-valued param"],
       [{ task: choice([]) }, "space 'task': choice([]) has nothing to choose; list at least one value"],
       [{ task: choice(['auto', 'auto']) }, `space 'task': "auto" is listed twice in choice(); list each value once`],
-      [{ task: choice([['auto'] as never]) }, `space 'task': choice values must be strings, finite numbers, booleans or null, got ["auto"]`],
+      [{ task: choice([{ a: 1 }] as never) }, `space 'task': choice values must be strings, finite numbers, booleans, null or flat arrays of them, got {"a":1}`],
       [{ algorithm: choice({}) }, "space 'algorithm': a conditional choice needs at least one branch, e.g. choice({ forest: { nEstimators: int(50, 500) } })"],
       [{ folds: { kind: 'uniform', low: 1 } as never }, `space 'folds': expected int(…), float(…) or choice(…), got {"kind":"uniform","low":1}`],
       [

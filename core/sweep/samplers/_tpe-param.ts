@@ -5,7 +5,7 @@
  * back. Plus the start-up draw, with Optuna 3.1's RandomSampler transforms (`optuna/_transform.py`).
  */
 import type { Prng } from '../_prng.ts';
-import { nextDown, roundHalfEven, snapToGrid } from '../distribution.ts';
+import { nextDown, roundHalfEven, sameChoice, snapToGrid } from '../distribution.ts';
 import type { ChoiceValue, Distribution } from '../space.ts';
 import { branchNames } from '../space-walk.ts';
 import type { ParzenParam } from './_parzen.ts';
@@ -40,7 +40,7 @@ function categories(d: Distribution & { kind: 'choice' | 'branch' }): readonly C
 export function toInternal(d: Distribution, value: ChoiceValue | undefined): number | null {
   if (value === undefined) return null;
   if (d.kind === 'choice' || d.kind === 'branch') {
-    const k = categories(d).findIndex((c) => c === value || Object.is(c, value));
+    const k = categories(d).findIndex((c) => sameChoice(c, value));
     return k < 0 ? null : k;
   }
   if (typeof value !== 'number' || !Number.isFinite(value) || value < d.low || value > d.high) return null;
