@@ -2,6 +2,7 @@
  * scikit-learn's MLP training loop (`_fit_stochastic` with Adam) over the plain-loop network of
  * `_mlp-net.ts`: minibatches of min(200, n), stopping when the training loss (or, with early
  * stopping, the validation score) has not improved by `tol` for more than `nIterNoChange` epochs.
+ * One departure: early stopping also counts a fall of the held-out loss as progress (see fitMlp).
  */
 import { CancelledError, DataError } from '../../core/index.ts';
 import { adam, adamStep } from './_adam.ts';
@@ -28,7 +29,10 @@ export interface MlpOptions {
   maxIter: number;
   tol: number;
   nIterNoChange: number;
-  /** Hold out `validationFraction` (stratified for classifiers) and stop on its score, keeping the best weights. */
+  /**
+   * Hold out `validationFraction` (stratified for classifiers) and stop when neither its score nor,
+   * at an equal score, its loss improves by `tol`; keep the best (score, then loss) epoch's weights.
+   */
   earlyStopping: boolean;
   validationFraction: number;
   shuffle: boolean;
@@ -57,14 +61,22 @@ export interface MlpFit {
   /** Training loss of the last epoch (data loss + L2 term, sklearn's `loss_`). */
   loss: number;
   stoppedEarly: boolean;
-  /** Best validation score (accuracy, or R² for regression) when early stopping. */
+  /** Validation score (accuracy, or R² for regression) of the epoch whose weights were kept, when early stopping: the highest. */
   bestValScore?: number;
-  history: { loss: number[]; val_score?: number[] };
+  /** Per epoch: training loss; with early stopping, the held-out score and loss (log-loss, or squared error / 2; no L2 term). */
+  history: { loss: number[]; val_score?: number[]; val_loss?: number[] };
 }
 
 /**
  * Trains an MLP with scikit-learn's semantics on standardised features. Async only to let an abort
  * arrive: it yields to the event loop once per epoch when a signal is given.
+ *
+ * Early stopping departs from sklearn in one way: an epoch whose held-out score equals the best
+ * but whose held-out loss is lower by `tol` is progress, and the better of equal scores. Accuracy
+ * over a few held-out rows moves in steps of 1/rows; on a small table an epoch is a single Adam
+ * step, so sklearn's rule stops on the random initial weights (iris: 12 epochs, chance accuracy).
+ * Regression's R² is continuous (equal R² means equal loss) and large held-out sets rarely tie, so
+ * there it trains exactly as sklearn does.
  * @example
  * const fit = await fitMlp(x, y, { task: 'multiclass', classes: 3 }, { hidden: [32, 16], seed: 1 });
  * const proba = mlpPredict(fit.model, xTest);
@@ -87,8 +99,8 @@ export async function fitMlp(x: Dense, y: Float64Array, kind: MlpKind, options: 
   const ws = workspace(layers, batch);
   const yBatch = new Float64Array(batch);
   const opt = adam(model.weights.length, { learningRate: o.learningRateInit, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon });
-  const fit: MlpFit = { model, epochs: 0, loss: NaN, stoppedEarly: false, history: { loss: [], ...(split ? { val_score: [] } : {}) } };
-  let [best, stale, bestWeights] = [split ? -Infinity : Infinity, 0, undefined as Float64Array | undefined];
+  const fit: MlpFit = { model, epochs: 0, loss: NaN, stoppedEarly: false, history: { loss: [], ...(split ? { val_score: [], val_loss: [] } : {}) } };
+  let [best, bestValLoss, stale, bestWeights] = [split ? -Infinity : Infinity, Infinity, 0, undefined as Float64Array | undefined];
   for (let epoch = 1; epoch <= o.maxIter; epoch++) {
     if (o.shuffle) shuffleInPlace(rows, rand);
     let total = 0;
@@ -105,11 +117,19 @@ export async function fitMlp(x: Dense, y: Float64Array, kind: MlpKind, options: 
     if (!Number.isFinite(loss)) break; // diverged: reported below as non-finite weights or loss
     let valScore: number | undefined;
     if (split) {
-      valScore = score(model, x, y, split.val, ws, yBatch, kind);
+      const val = score(model, x, y, split.val, ws, yBatch, kind);
+      valScore = val.score;
       fit.history.val_score!.push(valScore);
-      stale = valScore < best + o.tol ? stale + 1 : 0;
-      if (valScore > best) {
-        best = valScore;
+      fit.history.val_loss!.push(val.loss);
+      // Accuracy over a few held-out rows moves in steps of 1/rows: on a small table, where an epoch is
+      // one Adam step, it sits still for tens of epochs while the network is still learning. sklearn's
+      // rule (score up by tol) then stops on the initial weights; a held-out loss falling by tol at
+      // an unchanged score counts as progress too, and breaks the tie between equal scores (the
+      // earliest of them would be the least trained).
+      const progress = valScore >= best + o.tol || (valScore >= best && val.loss < bestValLoss - o.tol);
+      stale = progress ? 0 : stale + 1;
+      if (valScore > best || (valScore === best && val.loss < bestValLoss)) {
+        [best, bestValLoss] = [valScore, val.loss];
         (bestWeights ??= new Float64Array(model.weights.length)).set(model.weights);
       }
     } else {
@@ -140,10 +160,13 @@ function gather(x: Dense, y: Float64Array, rows: Int32Array, start: number, n: n
   }
 }
 
-/** sklearn's `_score` on the held-out rows: accuracy for classifiers, R² for regression. */
-function score(model: MlpModel, x: Dense, y: Float64Array, val: Int32Array, ws: Workspace, yBatch: Float64Array, kind: MlpKind): number {
+/**
+ * sklearn's `_score` on the held-out rows — accuracy for classifiers, R² for regression — and their
+ * mean loss without the L2 term (log-loss; squared error / 2 for regression), which moves every epoch.
+ */
+function score(model: MlpModel, x: Dense, y: Float64Array, val: Int32Array, ws: Workspace, yBatch: Float64Array, kind: MlpKind): { score: number; loss: number } {
   const k = model.layers[model.layers.length - 1];
-  let [hits, sse, sum, sumSq] = [0, 0, 0, 0];
+  let [hits, sse, sum, sumSq, logLoss] = [0, 0, 0, 0, 0];
   for (let start = 0; start < val.length; start += ws.capacity) {
     const n = Math.min(ws.capacity, val.length - start);
     gather(x, y, val, start, n, ws.acts[0], yBatch);
@@ -154,13 +177,23 @@ function score(model: MlpModel, x: Dense, y: Float64Array, val: Int32Array, ws: 
         sse += (out[r] - t) * (out[r] - t);
         sum += t;
         sumSq += t * t;
-      } else if (kind.task === 'binary') hits += (out[r] > 0.5 ? 1 : 0) === t ? 1 : 0;
-      else hits += argmax(out, r * k, k) === t ? 1 : 0;
+      } else if (kind.task === 'binary') {
+        hits += (out[r] > 0.5 ? 1 : 0) === t ? 1 : 0;
+        logLoss -= Math.log(clip(t === 1 ? out[r] : 1 - out[r]));
+      } else {
+        hits += argmax(out, r * k, k) === t ? 1 : 0;
+        logLoss -= Math.log(clip(out[r * k + t]));
+      }
     }
   }
-  if (kind.task !== 'regression') return hits / val.length;
+  if (kind.task !== 'regression') return { score: hits / val.length, loss: logLoss / val.length };
   const sst = sumSq - (sum * sum) / val.length;
-  return sst > 0 ? 1 - sse / sst : sse === 0 ? 1 : 0;
+  return { score: sst > 0 ? 1 - sse / sst : sse === 0 ? 1 : 0, loss: sse / (2 * val.length) }; // the training loss' scale
+}
+
+/** A probability clipped to [ε, 1 − ε] as sklearn's log-loss does, so a confident miss costs ~36, not ∞. */
+function clip(p: number): number {
+  return Math.min(Math.max(p, Number.EPSILON), 1 - Number.EPSILON);
 }
 
 function argmax(a: Float64Array, offset: number, k: number): number {

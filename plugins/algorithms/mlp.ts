@@ -21,14 +21,17 @@ interface MlpState {
  * A multilayer perceptron with scikit-learn's MLPClassifier / MLPRegressor semantics: Adam on
  * minibatches of min(200, n), L2 `alpha`, and stopping when the held-out score (early stopping, the
  * default) or the training loss has not improved by `tol` for `nIterNoChange` epochs, at most
- * `maxIter` epochs. Features are standardised on the training rows, and so is a regression target
- * (predictions are mapped back), so a target spanning 25–346 trains like one near 0. Seeded end to end.
+ * `maxIter` epochs. Unlike sklearn, a held-out loss falling by `tol` at an equal score is progress
+ * too: held-out accuracy moves in steps of 1/rows and sat still on small tables (see fitMlp).
+ * Features are standardised on the training rows, and so is a regression target (predictions are
+ * mapped back), so a target spanning 25–346 trains like one near 0. Seeded end to end.
  * @example
  * const fit = b.add('mlp', mlp, { train: split.train, problem }, { hiddenLayers: [64, 32], maxIter: 300 });
  */
 export const mlp = defineTask({
   name: 'algorithms/mlp',
-  version: 2,
+  // 3: early stopping also counts a falling held-out loss as progress (iris stopped on its initial weights).
+  version: 3,
   isolation: 'worker',
   params: Type.Object({
     hiddenLayers: Type.Array(Type.Integer({ minimum: 1 }), { default: [100], description: 'Units of each hidden layer, input side first.' }),
@@ -41,7 +44,7 @@ export const mlp = defineTask({
     nIterNoChange: Type.Integer({ minimum: 1, default: 10, description: 'Stop after this many epochs without improvement.' }),
     earlyStopping: Type.Boolean({
       default: true,
-      description: 'Hold out validationFraction of the rows (stratified for classifiers), stop on their score and keep the best weights; false: stop on the training loss.',
+      description: 'Hold out validationFraction of the rows (stratified for classifiers), stop when neither their score nor (at an equal score) their loss improves, and keep the best weights; false: stop on the training loss.',
     }),
     validationFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'Share of rows held out for early stopping.' }),
     seed: Type.Optional(Type.Integer({ description: 'Seed for weights, shuffling and the validation split; default: the node seed.' })),

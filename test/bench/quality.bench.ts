@@ -5,7 +5,7 @@
  *   npm run bench:quality                 table on stdout
  *   npm run bench:quality -- --json       one JSON object
  *   npm run bench:quality -- --only iris  only datasets (or dataset/algorithm) whose name matches
- * Targets: accuracy within 1.5 points of scikit-learn; R² within 0.03; for the seed-sensitive cases of
+ * Targets: accuracy within 1.5 points of scikit-learn or above it; R² within 0.03 or above; for the seed-sensitive cases of
  * sklearn/seed-spread.json, or within scikit-learn's own range over seeds 0-7 ± that. Exit code 1 if a run fails,
  * if the DAG's folds differ from the committed fold files, or if a target is missed.
  */
@@ -120,7 +120,8 @@ async function main() {
           const spread = seedSpread[`${info.name}/${algorithm}`];
           const range = spread?.metric === metric ? { min: spread.min, max: spread.max } : undefined;
           const inRange = range !== undefined && tolerance !== undefined && mine.mean >= range.min - tolerance - 1e-12 && mine.mean <= range.max + tolerance + 1e-12;
-          const ok = tolerance === undefined ? undefined : Math.abs(difference) <= tolerance + 1e-12 || inRange;
+          // Both metrics are better higher: scoring above scikit-learn is not a miss.
+          const ok = tolerance === undefined ? undefined : difference >= -tolerance - 1e-12 || inRange;
           rows.push({ dataset: info.name, algorithm, metric, mlcycle: mine, sklearn: ref[metric], difference, tolerance, range, ok, seconds });
           log(`  ${metric}: mlcycle ${pct(metric, mine.mean)} sklearn ${pct(metric, ref[metric].mean)} (${seconds.toFixed(1)} s)`);
         }
@@ -132,7 +133,7 @@ async function main() {
   const missed = rows.filter((r) => r.ok === false);
   const report = {
     folds: { k: FOLDS_K, seed: FOLDS_SEED }, node: process.version, sklearn: reference._meta.sklearn,
-    targets: { accuracy: 'within 1.5 points', r2: 'within 0.03', seedSensitive: "or within scikit-learn's range over random_state 0-7 ± that (sklearn/seed-spread.json)" }, rows, missed: missed.map((r) => `${r.dataset}/${r.algorithm}/${r.metric}`), problems,
+    targets: { accuracy: 'within 1.5 points, or above', r2: 'within 0.03, or above', seedSensitive: "or within scikit-learn's range over random_state 0-7 ± that (sklearn/seed-spread.json)" }, rows, missed: missed.map((r) => `${r.dataset}/${r.algorithm}/${r.metric}`), problems,
   };
   if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else print(rows, problems);
@@ -149,7 +150,7 @@ function print(rows: Row[], problems: string[]) {
     (r.difference >= 0 ? '+' : '') + pct(r.metric, r.difference),
     r.tolerance === undefined ? '—' : `±${pct(r.metric, r.tolerance)}`,
     r.range ? `${pct(r.metric, r.range.min)}…${pct(r.metric, r.range.max)}` : '',
-    r.ok === undefined ? '' : r.ok ? (Math.abs(r.difference) <= (r.tolerance ?? 0) + 1e-12 ? 'yes' : 'in range') : 'MISSED',
+    r.ok === undefined ? '' : r.ok ? (Math.abs(r.difference) <= (r.tolerance ?? 0) + 1e-12 ? 'yes' : r.difference > 0 ? 'above' : 'in range') : 'MISSED',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => (i < 3 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
