@@ -80,11 +80,13 @@ export function registerSweeps(program: Command, ctx: CliContext): void {
 
 async function exportBest(command: Command, ctx: CliContext, study: StudyRecord, best: TrialRecord, dir: string): Promise<number> {
   if (!study.file) throw new UsageError(`study '${study.name}' has no DAG file recorded; run the DAG with its best params instead`);
-  const target = await loadDagOrSweep(ctx, study.file, ctx.cwd);
+  // The study's own folder: its fixed params' relative paths must name the files the trials read.
+  const cwd = study.cwd ?? ctx.cwd;
+  const target = await loadDagOrSweep(ctx, study.file, cwd);
   const dag = target.kind === 'sweep' ? target.sweep.dag : target.dag;
   const core = await loadCore(ctx);
   const out = resolve(ctx.cwd, dir);
-  const built = dag.build({ params: { ...study.fixed, ...best.params, out }, cwd: ctx.cwd, file: study.file });
+  const built = dag.build({ params: { ...study.fixed, ...best.params, out }, cwd, file: study.file });
   if (!built.params.some((p) => p.name === 'out')) {
     throw new UsageError(`DAG '${dag.name}' has no 'out' param to export to; run it with the best params: mlcycle run ${study.file} ${Object.entries(best.params).map(([k, v]) => `--param ${k}=${v}`).join(' ')}`);
   }
@@ -98,7 +100,7 @@ async function exportBest(command: Command, ctx: CliContext, study: StudyRecord,
   ctx.stderr.write(`exported trial #${best.number} to ${dir}: ${cached} nodes from the cache, ${ran.length} executed (${ran.map((n) => n.id).join(', ') || 'none'}); run ${summary.runId}\n`);
   const retrained = ran.filter((n) => built.nodes.get(n.id)!.task.name.startsWith('algorithms/') && n.id !== 'export');
   if (retrained.length) {
-    ctx.stderr.write(`note: ${retrained.map((n) => n.id).join(', ')} trained again: the cache no longer held them, or relative paths in the study's params resolve differently from ${ctx.cwd} (run from the folder the sweep ran in)\n`);
+    ctx.stderr.write(`note: ${retrained.map((n) => n.id).join(', ')} trained again: the cache no longer held them (cache gc, another --home), or the DAG, its code or its data changed since the sweep\n`);
   }
   return ExitCode.ok;
 }

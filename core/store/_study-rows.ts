@@ -64,7 +64,7 @@ export function studyRow(id: string, name: string, c: StudyConfig, createdAt: nu
     id, name, dag: c.dag, file: c.file, objective: c.objective, direction: c.direction,
     space: strictJson(c.space, 'space'), sampler: strictJson(c.sampler, 'sampler'), pruner: strictJson(c.pruner, 'pruner'),
     prune_on: c.pruneOn, fixed: strictJson(c.fixed ?? {}, 'fixed'),
-    trials: c.trials, parallel: c.parallel, seed: c.seed,
+    trials: c.trials, parallel: c.parallel, seed: c.seed, cwd: c.cwd ?? null,
     status: 'running', created_at: createdAt, finished_at: null, error: null,
     owner_host: null, owner_pid: null, owner_token: null, heartbeat_at: null,
   };
@@ -88,7 +88,7 @@ export function toStudyRecord(r: StudiesTable): StudyRecord {
     id: r.id, name: r.name, dag: r.dag, file: r.file, objective: r.objective, direction: r.direction,
     space: JSON.parse(r.space), sampler: JSON.parse(r.sampler), pruner: JSON.parse(r.pruner),
     pruneOn: r.prune_on, fixed: JSON.parse(r.fixed) as Record<string, unknown>,
-    trials: r.trials, parallel: r.parallel, seed: r.seed,
+    trials: r.trials, parallel: r.parallel, seed: r.seed, cwd: r.cwd,
     status: r.status, createdAt: r.created_at, finishedAt: r.finished_at, error: r.error,
   };
 }

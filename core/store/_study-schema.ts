@@ -27,6 +27,8 @@ export interface StudiesTable {
   trials: number;
   parallel: number;
   seed: number;
+  /** The folder the fixed params' relative paths resolve against. */
+  cwd: string | null;
   status: StudyStatus;
   created_at: number;
   finished_at: number | null;

@@ -11,7 +11,7 @@ import type { TrialState } from './study-types.ts';
 
 const studyColumns: Record<keyof StudiesTable, true> = {
   id: true, name: true, dag: true, file: true, objective: true, direction: true, space: true, sampler: true,
-  pruner: true, prune_on: true, fixed: true, trials: true, parallel: true, seed: true, status: true,
+  pruner: true, prune_on: true, fixed: true, trials: true, parallel: true, seed: true, cwd: true, status: true,
   created_at: true, finished_at: true, error: true, owner_host: true, owner_pid: true, owner_token: true, heartbeat_at: true,
 };
 const trialColumns: Record<keyof TrialsTable, true> = {

@@ -123,6 +123,7 @@ export const migrations: readonly Migration[] = [
       .addColumn('trials', 'integer', (c) => c.notNull())
       .addColumn('parallel', 'integer', (c) => c.notNull())
       .addColumn('seed', 'integer', (c) => c.notNull())
+      .addColumn('cwd', 'text')
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('created_at', 'integer', (c) => c.notNull())
       .addColumn('finished_at', 'integer')

@@ -35,6 +35,11 @@ export interface StudyConfig {
   trials: number;
   parallel: number;
   seed: number;
+  /**
+   * The folder the study ran in: relative paths in `fixed` resolve against it, so `sweeps best --export`
+   * run from elsewhere still finds the cached trial. Optional on input (null when unknown).
+   */
+  cwd?: string | null;
 }
 
 export interface StudyRecord extends StudyConfig {

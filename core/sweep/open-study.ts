@@ -18,11 +18,11 @@ const IDENTITY = ['dag', 'file', 'objective', 'direction', 'space', 'sampler', '
 /**
  * The study config a sweep stores.
  * @example
- * studyConfig(resolved, 'tabular', '/work/dags/tabular.ts')
+ * studyConfig(resolved, 'tabular', '/work/dags/tabular.ts', process.cwd())
  */
-export function studyConfig(sweep: ResolvedSweep, dag: string, file: string | null): StudyConfig {
+export function studyConfig(sweep: ResolvedSweep, dag: string, file: string | null, cwd: string | null = null): StudyConfig {
   return {
-    dag, file, objective: sweep.objective, direction: sweep.direction, space: sweep.space, sampler: sweep.sampler,
+    dag, file, cwd, objective: sweep.objective, direction: sweep.direction, space: sweep.space, sampler: sweep.sampler,
     pruner: sweep.pruner, pruneOn: sweep.pruneOn, fixed: sweep.fixed, trials: sweep.trials, parallel: sweep.parallel, seed: sweep.seed,
   };
 }

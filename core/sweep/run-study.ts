@@ -68,7 +68,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyResult> {
   if (sweep.sampler.kind === 'grid') gridSize(sweep.space);
   const outParam = options.outParam === undefined ? defaultOutParam(built) : options.outParam;
 
-  const config = studyConfig(sweep, dag.name, file);
+  const config = studyConfig(sweep, dag.name, file, options.cwd);
   const { study, resumed } = openStudy(store, config, { name: sweep.name, resume: options.resume });
   const lease = store.claimStudy(study.id);
   try {

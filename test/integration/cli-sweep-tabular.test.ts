@@ -14,7 +14,8 @@ describe('mlcycle sweep dags/tabular.sweep.ts', () => {
   it('tunes on a CSV, exports the best bundle without retraining, and predicts with it', async () => {
     const home = newHome();
     const out = tempDir();
-    const r = await runCli(['sweep', 'dags/tabular.sweep.ts', '--home', home, '--param', `data=${iris}`, '--param', 'target=species', '--trials', '3', '--json']);
+    // A relative data path: the study keeps the folder it resolves against.
+    const r = await runCli(['sweep', 'dags/tabular.sweep.ts', '--home', home, '--param', 'data=test/fixtures/data/iris.csv', '--param', 'target=species', '--trials', '3', '--json']);
     expect(r.code).toBe(0);
     const j = parseJsonStdout(r);
     expect(j.study.dag).toBe('tabular');
@@ -27,7 +28,8 @@ describe('mlcycle sweep dags/tabular.sweep.ts', () => {
     for (const t of j.trials) expect(existsSync(join(home, 'sweeps', j.study.name, `trial-${t.number}`, 'manifest.json'))).toBe(true);
 
     const bundle = join(out, 'best');
-    const best = await runCli(['sweeps', 'best', j.study.name, '--home', home, '--export', bundle, '--json']);
+    // From another folder: the study's own folder resolves its relative data path.
+    const best = await runCli(['sweeps', 'best', j.study.name, '--home', home, '--export', bundle, '--json'], { cwd: out });
     expect(best.code).toBe(0);
     expect(parseJsonStdout(best)).toMatchObject({ trial: j.best.trial, params: j.best.params, value: j.best.value });
     expect(best.stderr).toMatch(/\d+ nodes from the cache, 1 executed \(export\)/);
