@@ -65,7 +65,7 @@ export { sweep, isSweep, resolveSweep, SAMPLER_NAMES, DEFAULT_TRIALS, DEFAULT_PR
 export type { SweepOptions, SweepDefinition, ResolvedSweep, SamplerSpec, SamplerName } from './sweep/define-sweep.ts';
 export { createSampler } from './sweep/samplers/create-sampler.ts';
 export { readObjective, numericPaths } from './sweep/objective.ts';
-export { runStudy, type RunStudyOptions } from './sweep/run-study.ts';
+export { runStudy, checkSweep, type RunStudyOptions } from './sweep/run-study.ts';
 export { bestOf } from './sweep/best-trial.ts';
 export { defaultStudyName } from './sweep/open-study.ts';
 export type { StudyEvent, StudyResult } from './sweep/study-types.ts';

@@ -60,13 +60,8 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyResult> {
   const { store, dag, sweep } = options;
   const emit = options.onEvent ?? (() => {});
   const file = options.file ?? null;
-  const built = buildFixed(dag, sweep, options);
-  checkSpace(sweep.space, built.params, { fixed: sweep.fixed });
-  const enqueueProblems = sweep.enqueue.flatMap((p, i) => trialParamsErrors(sweep.space, p).map((e) => `enqueue[${i}]: ${e}`));
-  if (enqueueProblems.length) throw new ValidationError(`sweep › ${enqueueProblems.join('\n')}`);
-  // A space a grid cannot enumerate is refused now, not at the first trial with a study recorded.
-  if (sweep.sampler.kind === 'grid') gridSize(sweep.space);
-  const outParam = options.outParam === undefined ? defaultOutParam(built) : options.outParam;
+  const checked = checkSweep(dag, sweep, options);
+  const outParam = options.outParam === undefined ? checked.outParam : options.outParam;
 
   const config = studyConfig(sweep, dag.name, file, options.cwd);
   const { study, resumed } = openStudy(store, config, { name: sweep.name, resume: options.resume });
@@ -245,9 +240,22 @@ function asPrunerTrial(t: TrialRecord): PrunerTrial {
   return { number: t.number, state: t.state === 'queued' ? 'running' : t.state, intermediate: t.intermediate, attrs: t.attrs };
 }
 
-/** Builds once with the fixed params alone: a bad fixed param, or a DAG that cannot build, stops here. */
-function buildFixed(dag: DagDefinition, sweep: ResolvedSweep, o: RunStudyOptions): BuiltDag {
-  return dag.build({ params: sweep.fixed, cwd: o.cwd, ...(o.file ? { file: o.file } : {}) });
+/**
+ * Everything about a sweep that can be checked without running a trial, so a caller can refuse a bad
+ * sweep before it opens a workspace: the DAG builds with the fixed params, the space fits the DAG's
+ * params, enqueued params fit the space, a grid can enumerate the space. Returns the DAG param the
+ * trials' exports are redirected through (`out`, when the DAG has one). Throws a ValidationError.
+ * @example
+ * checkSweep(tabular, resolveSweep(options), { cwd: process.cwd() }).outParam // 'out'
+ */
+export function checkSweep(dag: DagDefinition, sweep: ResolvedSweep, o: { cwd: string; file?: string }): { outParam: string | null } {
+  const built = dag.build({ params: sweep.fixed, cwd: o.cwd, ...(o.file ? { file: o.file } : {}) });
+  checkSpace(sweep.space, built.params, { fixed: sweep.fixed });
+  const enqueueProblems = sweep.enqueue.flatMap((p, i) => trialParamsErrors(sweep.space, p).map((e) => `enqueue[${i}]: ${e}`));
+  if (enqueueProblems.length) throw new ValidationError(`sweep › ${enqueueProblems.join('\n')}`);
+  // A space a grid cannot enumerate is refused now, not at the first trial with a study recorded.
+  if (sweep.sampler.kind === 'grid') gridSize(sweep.space);
+  return { outParam: defaultOutParam(built) };
 }
 
 function defaultOutParam(built: BuiltDag): string | null {

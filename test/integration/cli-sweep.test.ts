@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStudyStore, openWorkspace } from '../../core/index.ts';
-import { fixture, newHome, parseJsonStdout, runCli, spawnCli, tempDir, waitForStderr } from './cli-harness.ts';
+import { fixture, newHome, parseJsonStdout, runCli, spawnCli, storeExists, tempDir, waitForStderr } from './cli-harness.ts';
 
 const toy = fixture('sweep-toy.ts');
 const toySweep = fixture('sweep-toy.sweep.ts');
@@ -94,6 +94,16 @@ describe('mlcycle sweep', () => {
     const third = await runCli([...args, '--json']);
     expect(third.code).toBe(0);
     expect(parseJsonStdout(third).trials.map((t: any) => t.runId)).toEqual(after.map((t: any) => t.runId));
+
+    // --resume alone (no file, from another folder) extends it as it was asked; changing the question is refused.
+    const more = await runCli(['sweep', '--resume', killed.name, '--home', home, '--trials', '6', '--json'], { cwd: tempDir() });
+    expect(more.code).toBe(0);
+    const extended = parseJsonStdout(more).trials;
+    expect(extended).toHaveLength(6);
+    expect(extended.slice(0, 5).map((t: any) => t.runId)).toEqual(after.map((t: any) => t.runId));
+    const changed = await runCli(['sweep', '--resume', killed.name, '--home', home, '--space', 'x=float(0,2)']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/--resume continues a study as it was asked; drop --space/);
   }, 120_000);
 
   it('refuses a space that does not fit the DAG before any trial runs (exit 2, each problem named)', async () => {
@@ -103,6 +113,7 @@ describe('mlcycle sweep', () => {
     expect(r.stderr).toMatch(/'xx'.*not a param of the DAG; did you mean 'x'\?/);
     expect(r.stderr).toMatch(/'y'/);
     expect(r.stderr).not.toMatch(/trial 1\//);
+    expect(storeExists(home)).toBe(false);
     const bad = await runCli(['sweep', toy, '--home', home, '--space', 'x=float(0,1)', '--objective', 'result.score', '--direction', 'up']);
     expect(bad.code).toBe(2);
     const noSpace = await runCli(['sweep', toy, '--home', home, '--objective', 'result.score', '--direction', 'maximize']);
