@@ -28,7 +28,7 @@ export type {
   DagBuilder, DagDefinition, BuiltDag, DagNode, NodeInput, DagParam, DagResults, OutputRef, InputRefs, OutputRefs, BuildOptions,
 } from './dag/types.ts';
 
-export type { RunEvent, RunEventType, NodeStatus, RunStatus, OutputDigest } from './scheduler/events.ts';
+export type { RunEvent, RunEventType, NodeStatus, RunStatus, OutputDigest } from './run/events.ts';
 export type { RunOptions, RunSummary, RunHandle, NodeSummary, PlanEntry, ExecutorName, Session, SessionOptions, SessionRunOptions } from './engine/types.ts';
 export type { RunStore, RunRecord, NodeRunRecord, MetricRecord, LogRecord, CacheEntry, RecordedRunStatus, RecordedNodeStatus } from './store/types.ts';
 

@@ -6,7 +6,7 @@ import { fromEvent, takeUntil, type Observable, type Subject } from 'rxjs';
 import type { BuiltDag, DagNode } from '../dag/types.ts';
 import type { Executor } from '../executors/types.ts';
 import type { CodeDigest } from '../plan/code-digest.ts';
-import type { RunEvent } from '../scheduler/events.ts';
+import type { RunEvent } from '../run/events.ts';
 import { schedule } from '../scheduler/schedule.ts';
 import type { TaskRef } from '../task/types.ts';
 import type { InFlightMap } from './in-flight.ts';

@@ -1,7 +1,7 @@
 import type { AnyKind } from '../artifacts/kind.ts';
 import type { BlobStore } from '../artifacts/blob-store.ts';
 import type { DagNode } from '../dag/types.ts';
-import type { OutputDigest } from '../scheduler/events.ts';
+import type { OutputDigest } from '../run/events.ts';
 
 /**
  * Why a cached node's effect outside the store is gone (TaskSpec.verifyOutputs said so), or

@@ -1,6 +1,6 @@
 import type { DagNode, NodeInput } from '../dag/types.ts';
 import type { InputArtifact } from '../executors/types.ts';
-import type { OutputDigest } from '../scheduler/events.ts';
+import type { OutputDigest } from '../run/events.ts';
 
 /**
  * A node's inputs as artifacts, port by port (a list for fan-in ports), given the outputs of the

@@ -7,7 +7,7 @@ import { toErrorInfo } from '../errors.ts';
 import type { ExecRequest, Executor, InputArtifact } from '../executors/types.ts';
 import { nodeKey } from '../plan/cache-key.ts';
 import type { CodeDigest } from '../plan/code-digest.ts';
-import type { OutputDigest, RunEvent } from '../scheduler/events.ts';
+import type { OutputDigest, RunEvent } from '../run/events.ts';
 import type { NodeDone } from '../scheduler/schedule.ts';
 import type { Workspace } from './workspace.ts';
 import { pruneReason } from './abort-reason.ts';

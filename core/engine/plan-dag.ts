@@ -1,6 +1,6 @@
 import type { BuiltDag, DagNode, NodeInput } from '../dag/types.ts';
 import { keyMaterial, nodeKey, type PartialKeyMaterial } from '../plan/cache-key.ts';
-import type { OutputDigest } from '../scheduler/events.ts';
+import type { OutputDigest } from '../run/events.ts';
 import { closestEntry } from './closest-entry.ts';
 import { externalEffectGone } from './external-effect.ts';
 import { nodeInputs } from './node-inputs.ts';

@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import type { BuiltDag } from '../dag/types.ts';
-import type { RunEvent } from '../scheduler/events.ts';
+import type { RunEvent } from '../run/events.ts';
 import { newRunId } from './run-id.ts';
 import { openSession, runInOpenSession } from './session.ts';
 import type { RunHandle, RunOptions, RunSummary, Session } from './types.ts';

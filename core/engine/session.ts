@@ -10,7 +10,7 @@ import { CancelledError, ValidationError } from '../errors.ts';
 import { inProcessExecutor } from '../executors/inprocess.ts';
 import { threadsExecutor } from '../executors/threads.ts';
 import type { Executor } from '../executors/types.ts';
-import type { RunEvent } from '../scheduler/events.ts';
+import type { RunEvent } from '../run/events.ts';
 import { runInSession, type SessionResources } from './_run-in-session.ts';
 import { createInFlightMap } from './in-flight.ts';
 import { newRunId } from './run-id.ts';

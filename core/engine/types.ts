@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { BuiltDag, DagDefinition } from '../dag/types.ts';
-import type { NodeStatus, RunEvent, RunStatus } from '../scheduler/events.ts';
+import type { NodeStatus, RunEvent, RunStatus } from '../run/events.ts';
 import type { Workspace } from './workspace.ts';
 
 export type ExecutorName = 'inprocess' | 'threads';

@@ -2,7 +2,7 @@ import { isMany, type AnyKind, type ManyKind } from '../artifacts/kind.ts';
 import type { BlobStore } from '../artifacts/blob-store.ts';
 import { flattenMetrics } from '../artifacts/flatten-metrics.ts';
 import { CancelledError, NonRetryableError } from '../errors.ts';
-import type { OutputDigest } from '../scheduler/events.ts';
+import type { OutputDigest } from '../run/events.ts';
 import type { AnyTask, TaskContext } from '../task/types.ts';
 import type { ExecHooks, ExecRequest, ExecResult, InputArtifact } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { OutputDigest } from '../scheduler/events.ts';
+import type { OutputDigest } from '../run/events.ts';
 import type { StepMetrics, TaskContext, TaskRef } from '../task/types.ts';
 
 /** An input artifact by digest; fan-in ports get a list. */

@@ -3,7 +3,7 @@
  * when the writes run (batched in one transaction), this decides what they are.
  */
 import type { ErrorInfo } from '../errors.ts';
-import type { NodeStatus, OutputDigest, RunEvent } from '../scheduler/events.ts';
+import type { NodeStatus, OutputDigest, RunEvent } from '../run/events.ts';
 import type { RunOwner } from './run-owner.ts';
 import type { NodeRunsTable } from './schema.ts';
 import type { AnyPrepared, WriteStatements } from './write-statements.ts';

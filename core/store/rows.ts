@@ -1,6 +1,6 @@
 /** Stored rows → the public records of store/types.ts (JSON parsed, 0/1 as booleans, NULL as NaN). */
 import type { ErrorInfo } from '../errors.ts';
-import type { OutputDigest } from '../scheduler/events.ts';
+import type { OutputDigest } from '../run/events.ts';
 import type { LineageRow } from './read-statements.ts';
 import type { CacheEntriesTable, MetricsTable, NodeRunsTable, RunsTable } from './schema.ts';
 import type { CacheEntry, MetricRecord, NodeRunRecord, RunRecord } from './types.ts';

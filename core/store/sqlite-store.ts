@@ -5,7 +5,7 @@
  * busy_timeout; batches take the write lock up front so they wait instead of failing mid-way).
  */
 import { MlcycleError, ValidationError } from '../errors.ts';
-import type { RunEvent } from '../scheduler/events.ts';
+import type { RunEvent } from '../run/events.ts';
 import { asRead, nodesAsRead, reapDeadRuns } from './dead-runs.ts';
 import { openStoreFile, type ReadOnlyMode } from './open-store-file.ts';
 import { prepareReads } from './read-statements.ts';

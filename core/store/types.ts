@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../errors.ts';
-import type { NodeStatus, OutputDigest, RunEvent, RunStatus } from '../scheduler/events.ts';
+import type { NodeStatus, OutputDigest, RunEvent, RunStatus } from '../run/events.ts';
 
 /**
  * A run's status as recorded: what the engine reports, plus `interrupted` for a run whose process
