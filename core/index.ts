@@ -29,6 +29,11 @@ export type {
 } from './dag/types.ts';
 
 export type { RunEvent, RunEventType, NodeStatus, RunStatus, OutputDigest } from './run/events.ts';
+export { createRunState, reduceRun, nodeEnded } from './run/reduce-run.ts';
+export type { RunState, NodeRunState, NodeActivity } from './run/reduce-run.ts';
+export { failureSentences, failedNodeSentence, runFailure, RESUME_HINT } from './run/failure-text.ts';
+export type { FailureNode, FailureTextOptions } from './run/failure-text.ts';
+export { nameList, thousands } from './run/name-list.ts';
 export type { RunOptions, RunSummary, RunHandle, NodeSummary, PlanEntry, ExecutorName, Session, SessionOptions, SessionRunOptions } from './engine/types.ts';
 export type { RunStore, RunRecord, NodeRunRecord, MetricRecord, LogRecord, CacheEntry, RecordedRunStatus, RecordedNodeStatus } from './store/types.ts';
 

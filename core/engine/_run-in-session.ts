@@ -7,12 +7,14 @@ import type { BuiltDag, DagNode } from '../dag/types.ts';
 import type { Executor } from '../executors/types.ts';
 import type { CodeDigest } from '../plan/code-digest.ts';
 import type { RunEvent } from '../run/events.ts';
+import { createRunState, nodeEnded, reduceRun } from '../run/reduce-run.ts';
+import { runFailure } from '../run/failure-text.ts';
 import { schedule } from '../scheduler/schedule.ts';
 import type { TaskRef } from '../task/types.ts';
 import type { InFlightMap } from './in-flight.ts';
 import { pruneReason } from './abort-reason.ts';
-import { createNodeRunner, type NodeState } from './node-runner.ts';
-import { finishedError, summarize } from './run-summary.ts';
+import { createNodeRunner } from './node-runner.ts';
+import { summarize } from './run-summary.ts';
 import type { ExecutorName, RunSummary } from './types.ts';
 import type { Workspace } from './workspace.ts';
 
@@ -75,19 +77,15 @@ export async function runInSession(
     for (const ref of refs.keys()) res.warmed.add(ref);
     res.executor('threads').warm?.([...refs.values()]);
   };
-  // Attempts each node started in this run: a node that only waited on another run's execution has none.
-  const attemptsSeen = new Map<string, number>();
+  // Every node's outcome, and the summary, come from folding the very events this run emits.
+  const run = createRunState(dag.order.map((id) => ({ id, task: dag.nodes.get(id)!.task.name })));
   const emit = (event: RunEvent) => {
-    if (event.type === 'node-started') {
-      if (!warmedOnce) warmWorkers();
-      attemptsSeen.set(event.node, event.attempt);
-    }
+    if (event.type === 'node-started' && !warmedOnce) warmWorkers();
+    reduceRun(run, event);
     ws.store.record(event);
     events.next(event);
   };
   const signal = options.signal ?? new AbortController().signal;
-  const states = new Map<string, NodeState>();
-  const skipped = new Map<string, string>();
   const begun = new Map<string, number>();
   const started = Date.now();
 
@@ -98,7 +96,7 @@ export async function runInSession(
     for (const id of dag.order) upstream.set(id, []);
     for (const [id, deps] of dag.dependants) for (const d of deps) upstream.get(d)!.push(id);
     const runNode = createNodeRunner({
-      dag, runId, ws, seed, noCache: options.noCache ?? false, pickExecutor, emit, states, signal,
+      dag, runId, ws, seed, noCache: options.noCache ?? false, pickExecutor, emit, run, signal,
       codeCache: res.codeCache, verified: res.verified, concurrency: res.concurrency, inFlight: res.inFlight, flights: res.flights, begun,
     });
 
@@ -111,7 +109,6 @@ export async function runInSession(
           next: (o) => {
             if (o.status !== 'skipped') return;
             const node = dag.nodes.get(o.id)!;
-            skipped.set(o.id, o.cause!);
             emit({ type: 'node-skipped', runId, at: Date.now(), node: o.id, task: node.task.name, reason: `upstream node '${o.cause}' failed` });
           },
           error: reject,
@@ -125,27 +122,24 @@ export async function runInSession(
       // nodes that never began are skipped. Pruned: both are pruned, since the pruner, not a failure
       // upstream, is why they did not finish.
       for (const id of dag.order) {
-        if (states.has(id) || skipped.has(id)) continue;
-        const task = dag.nodes.get(id)!.task.name;
+        const node = run.nodes.get(id)!;
+        if (nodeEnded(node.status)) continue;
+        const { task, attempts } = node;
         const durationMs = begun.has(id) ? Date.now() - begun.get(id)! : 0;
         if (pruned) {
-          states.set(id, { status: 'pruned', attempts: attemptsSeen.get(id) ?? 0, durationMs, error: pruned.message, errorCode: 'PRUNED' });
-          emit({ type: 'node-pruned', runId, at: Date.now(), node: id, task, reason: pruned.message, step: pruned.step });
+          emit({ type: 'node-pruned', runId, at: Date.now(), node: id, task, reason: pruned.message, step: pruned.step, attempts, durationMs });
         } else if (begun.has(id)) {
-          states.set(id, { status: 'cancelled', attempts: attemptsSeen.get(id) ?? 0, durationMs });
-          emit({ type: 'node-cancelled', runId, at: Date.now(), node: id, task });
+          emit({ type: 'node-cancelled', runId, at: Date.now(), node: id, task, attempts, durationMs });
         } else {
-          skipped.set(id, 'run cancelled');
           emit({ type: 'node-skipped', runId, at: Date.now(), node: id, task, reason: 'run cancelled' });
         }
       }
     }
-    const failed = [...states.values()].some((s) => s.status === 'failed');
-    const status: RunSummary['status'] = pruned ? 'pruned' : signal.aborted ? 'cancelled' : failed ? 'failed' : 'succeeded';
-    const summary = summarize({ dag, runId, ws, states, skipped, status, durationMs: Date.now() - started, ...(pruned ? { pruned } : {}) });
-    const error = finishedError(summary);
-    emit({ type: 'run-finished', runId, at: Date.now(), status, durationMs: summary.durationMs, ...(error ? { error } : {}) });
-    return summary;
+    const status: RunSummary['status'] = pruned ? 'pruned' : signal.aborted ? 'cancelled' : run.failed.length ? 'failed' : 'succeeded';
+    // run-finished carries the failure's first line; folding it gives the run its whole failure text.
+    const error = runFailure(run.nodes.values(), status, pruned ? { prunedReason: pruned.message } : {})?.split('\n')[0];
+    emit({ type: 'run-finished', runId, at: Date.now(), status, durationMs: Date.now() - started, ...(error ? { error } : {}) });
+    return summarize({ dag, runId, ws, run });
   } finally {
     // A run in a shared session leaves its record durable when it ends, not when the session closes.
     ws.store.flush();

@@ -8,6 +8,7 @@ import type { ExecRequest, Executor, InputArtifact } from '../executors/types.ts
 import { nodeKey } from '../plan/cache-key.ts';
 import type { CodeDigest } from '../plan/code-digest.ts';
 import type { OutputDigest, RunEvent } from '../run/events.ts';
+import type { RunState } from '../run/reduce-run.ts';
 import type { NodeDone } from '../scheduler/schedule.ts';
 import type { Workspace } from './workspace.ts';
 import { pruneReason } from './abort-reason.ts';
@@ -16,17 +17,6 @@ import { nodeInputs } from './node-inputs.ts';
 import { createInFlightMap, type FlightEnd, type FlightEvent, type FlightMember, type InFlightMap } from './in-flight.ts';
 import { nodeAttempts } from './node-attempts.ts';
 
-/** What one node ended as, kept by the run for its summary and for its dependants' inputs. */
-export interface NodeState {
-  status: 'cached' | 'succeeded' | 'failed' | 'cancelled' | 'pruned';
-  outputs?: Record<string, OutputDigest>;
-  attempts: number;
-  durationMs: number;
-  error?: string;
-  /** The failing error's code (`DATA`, `VALIDATION`, `TIMEOUT`…), when it has one. */
-  errorCode?: string;
-}
-
 export interface NodeRunnerContext {
   dag: BuiltDag;
   runId: string;
@@ -34,8 +24,10 @@ export interface NodeRunnerContext {
   seed: number;
   noCache: boolean;
   pickExecutor(node: DagNode): Executor;
+  /** Emits an event; the run folds it into `run` (see reduceRun) before anyone reads it. */
   emit(event: RunEvent): void;
-  states: Map<string, NodeState>;
+  /** The run's state, folded from the events emitted: a node's dependants read its outputs here. */
+  run: RunState;
   signal: AbortSignal;
   /** Digests whose blobs verified in this session: one check per blob per session is enough. */
   verified?: Set<string>;
@@ -80,7 +72,6 @@ export function createNodeRunner(c: NodeRunnerContext): (id: string) => Observab
       catchError((err) => {
         const node = c.dag.nodes.get(id)!;
         const error = toErrorInfo(err);
-        c.states.set(id, { status: 'failed', attempts: 0, durationMs: 0, error: error.message, errorCode: error.code });
         c.emit({ type: 'node-failed', runId: c.runId, at: Date.now(), node: id, task: node.task.name, key: '', attempts: 0, durationMs: 0, error });
         return of({ id, ok: false });
       }),
@@ -97,7 +88,7 @@ interface Prepared {
 }
 
 function prepare(c: NodeRunnerContext, node: DagNode): Prepared {
-  const inputs = nodeInputs(node, (id) => c.states.get(id)!.outputs!);
+  const inputs = nodeInputs(node, (id) => c.run.nodes.get(id)!.outputs!);
   const seed = nodeSeed(c.seed, node.id);
   const { key, stored } = nodeKey(node, inputs, { cwd: c.dag.cwd, seed, codeCache: c.codeCache });
   const prep: Prepared = { node, cached: false, key, material: stored, inputs, seed };
@@ -122,7 +113,6 @@ function prepare(c: NodeRunnerContext, node: DagNode): Prepared {
     return prep;
   }
   const metrics = metricsOfOutputs(c, entry.outputs);
-  c.states.set(node.id, { status: 'cached', outputs: entry.outputs, attempts: 0, durationMs: 0 });
   c.emit({ type: 'node-cached', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, outputs: entry.outputs, ...(metrics ? { metrics } : {}) });
   return { ...prep, cached: true };
 }
@@ -188,23 +178,19 @@ function ownEnd(c: NodeRunnerContext, prep: Prepared, end: FlightEnd): boolean {
   const { attempts, durationMs } = end;
   if (end.ok) {
     const { outputs, metrics } = end.result;
-    c.states.set(node.id, { status: 'succeeded', outputs, attempts, durationMs });
     c.emit({ type: 'node-succeeded', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempts, durationMs, outputs, inputs: flatInputs(prep.inputs), ...(metrics ? { metrics } : {}) });
     return true;
   }
   if (c.signal.aborted) {
     const pruned = pruneReason(c.signal);
     if (pruned) {
-      c.states.set(node.id, { status: 'pruned', attempts, durationMs, error: pruned.message, errorCode: 'PRUNED' });
-      c.emit({ type: 'node-pruned', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, reason: pruned.message, step: pruned.step });
+      c.emit({ type: 'node-pruned', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, reason: pruned.message, step: pruned.step, attempts, durationMs });
       return false;
     }
-    c.states.set(node.id, { status: 'cancelled', attempts, durationMs });
-    c.emit({ type: 'node-cancelled', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name });
+    c.emit({ type: 'node-cancelled', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, attempts, durationMs });
     return false;
   }
   const error = toErrorInfo(end.error);
-  c.states.set(node.id, { status: 'failed', attempts, durationMs, error: error.message, errorCode: error.code });
   c.emit({ type: 'node-failed', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempts, durationMs, error });
   return false;
 }
@@ -216,14 +202,12 @@ function sharedEnd(c: NodeRunnerContext, prep: Prepared, end: FlightEnd, ownerRu
   const { node, key } = prep;
   if (end.ok) {
     const { outputs, metrics } = end.result;
-    c.states.set(node.id, { status: 'cached', outputs, attempts: 0, durationMs: 0 });
     c.emit({ type: 'node-cached', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, outputs, ...(metrics ? { metrics } : {}) });
     return true;
   }
   const info = toErrorInfo(end.error);
   const error = { ...info, message: `${info.message} (in run ${ownerRunId}, which executed this node's key while this run waited for it)` };
   const durationMs = Date.now() - began;
-  c.states.set(node.id, { status: 'failed', attempts: 0, durationMs, error: error.message, errorCode: error.code });
   c.emit({ type: 'node-failed', runId: c.runId, at: Date.now(), node: node.id, task: node.task.name, key, attempts: 0, durationMs, error });
   return false;
 }

@@ -21,6 +21,9 @@ interface Base {
  * `metrics` holds the values of the node's Metrics outputs (final scores), flattened as `port.name`
  * when a node has more than one Metrics output, else by metric name. `node-pruned` carries the
  * pruner's reason and the step it judged (the same for every node the prune stopped).
+ * `node-cancelled` and `node-pruned` carry the attempts the node started in this run and how long it
+ * had been going (absent: a reducer takes the last `node-started` attempt and the time since the first).
+ * core/run/reduce-run.ts folds the stream into each node's outcome and the run's failure text.
  */
 export type RunEvent =
   | (Base & { type: 'run-started'; dag: string; file?: string; params: Record<string, unknown>; nodeCount: number; executor: string; concurrency: number })
@@ -32,8 +35,8 @@ export type RunEvent =
   | (Base & { type: 'node-succeeded'; node: string; task: string; key: string; attempts: number; durationMs: number; outputs: Record<string, OutputDigest>; inputs: Record<string, string>; metrics?: Record<string, number> })
   | (Base & { type: 'node-failed'; node: string; task: string; key: string; attempts: number; durationMs: number; error: ErrorInfo })
   | (Base & { type: 'node-skipped'; node: string; task: string; reason: string })
-  | (Base & { type: 'node-cancelled'; node: string; task: string })
-  | (Base & { type: 'node-pruned'; node: string; task: string; reason: string; step: number | null })
+  | (Base & { type: 'node-cancelled'; node: string; task: string; attempts?: number; durationMs?: number })
+  | (Base & { type: 'node-pruned'; node: string; task: string; reason: string; step: number | null; attempts?: number; durationMs?: number })
   | (Base & { type: 'run-finished'; status: Exclude<RunStatus, 'running'>; durationMs: number; error?: string });
 
 export type RunEventType = RunEvent['type'];
