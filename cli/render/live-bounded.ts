@@ -1,5 +1,5 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
-import type { BuiltDag, RunEvent, RunStatus } from '../../core/index.ts';
+import type { BuiltDag, RunEvent } from '../../core/index.ts';
 import { stderrListrOptions } from './_listr-stderr.ts';
 import { createLiveBoard } from './live-board.ts';
 import type { Renderer } from './renderer.ts';
@@ -20,7 +20,6 @@ export function createBoundedLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStr
   const board = createLiveBoard(dag.order.length);
   let wrapper: ListrTaskWrapper<unknown, any, any> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let status: RunStatus = 'running';
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
@@ -49,6 +48,7 @@ export function createBoundedLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStr
           w.output = '';
           const failed = board.failed();
           if (failed.length) throw new Error(`failed: ${nameList(failed, 5)}`);
+          const { status } = board.state;
           if (status === 'cancelled' || status === 'pruned') w.skip(`${w.title} · ${status}`);
         },
       },
@@ -59,7 +59,6 @@ export function createBoundedLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStr
 
   return {
     onEvent(e: RunEvent) {
-      if (e.type === 'run-finished') status = e.status;
       board.onEvent(e);
       scheduleDraw();
     },

@@ -1,5 +1,5 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
-import type { BuiltDag, RunEvent } from '../../core/index.ts';
+import { createRunState, reduceRun, type BuiltDag, type NodeRunState, type RunEvent } from '../../core/index.ts';
 import { colorsFor, formatDuration, formatMetrics } from './format.ts';
 import type { Renderer } from './renderer.ts';
 import { stderrListrOptions } from './_listr-stderr.ts';
@@ -21,8 +21,9 @@ interface Row {
 
 /**
  * A live per-node view with listr2: one row per node, all started at once (concurrent) and each
- * waiting for its node's final event. For small DAGs only (see createRenderer): listr2 redraws every
- * row on every change, which on thousands of rows is quadratic and floods the terminal.
+ * waiting for its node's final state. Every event is folded into the run's state (core's reduceRun)
+ * and the node's row is drawn from that state. For small DAGs only (see createRenderer): listr2
+ * redraws every row on every change, which on thousands of rows is quadratic and floods the terminal.
  * @example
  * const renderer = createLiveRenderer(built, process.stderr);
  */
@@ -35,7 +36,9 @@ export function createLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStream): R
     const label = `${id} ${c.dim(`(${dag.nodes.get(id)!.task.name})`)}`;
     rows.set(id, { label, title: `${label} ${c.dim('pending')}`, finish, finished, ended: false });
   }
+  const state = createRunState(dag.order.map((id) => ({ id, task: dag.nodes.get(id)!.task.name })));
   const setTitle = (row: Row, title: string) => {
+    if (row.title === title) return;
     row.title = title;
     if (row.wrapper) row.wrapper.title = title;
   };
@@ -67,36 +70,41 @@ export function createLiveRenderer(dag: BuiltDag, stream: NodeJS.WriteStream): R
   );
   const running = listr.run().catch(() => undefined);
 
+  // A node's row as its state says: running (with its retry or last step), or its ending.
+  const draw = (row: Row, n: NodeRunState) => {
+    switch (n.status) {
+      case 'running': {
+        const a = n.activity;
+        if (a?.type === 'step' && row.wrapper) row.wrapper.output = `step ${a.step}: ${formatMetrics(a.metrics)}`;
+        if (a?.type === 'retrying') return setTitle(row, `${row.label} ${c.yellow(`retrying: attempt ${a.attempt} in ${formatDuration(a.delayMs)}`)} ${c.dim(a.error.message)}`);
+        return setTitle(row, `${row.label} ${c.cyan('running')}${n.attempts > 1 ? ` (attempt ${n.attempts})` : ''}`);
+      }
+      case 'succeeded': {
+        const extra = [n.attempts > 1 ? `${n.attempts} attempts` : '', formatMetrics(n.metrics)].filter(Boolean).join(' · ');
+        return end(row, { kind: 'done', title: `${row.label} ${formatDuration(n.durationMs)}${extra ? c.dim(` · ${extra}`) : ''}` });
+      }
+      case 'cached':
+        return end(row, { kind: 'skip', title: `${row.label} cached${n.metrics ? c.dim(` · ${formatMetrics(n.metrics)}`) : ''}` });
+      case 'failed':
+        return end(row, { kind: 'fail', message: `${n.id}: ${n.error}` });
+      case 'skipped':
+        return end(row, { kind: 'skip', title: `${row.label} skipped: ${n.reason}` });
+      case 'cancelled':
+        return end(row, { kind: 'skip', title: `${row.label} cancelled` });
+      case 'pruned':
+        return end(row, { kind: 'skip', title: `${row.label} pruned` });
+      default:
+        return;
+    }
+  };
+
   return {
     onEvent(e: RunEvent) {
-      if (!('node' in e)) return;
+      reduceRun(state, e);
+      if (!('node' in e) || e.type === 'node-log') return;
       const row = rows.get(e.node);
-      if (!row) return;
-      switch (e.type) {
-        case 'node-started':
-          return setTitle(row, `${row.label} ${c.cyan('running')}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
-        case 'node-metric':
-          if (row.wrapper) row.wrapper.output = `step ${e.step}: ${formatMetrics(e.metrics)}`;
-          return;
-        case 'node-retrying':
-          return setTitle(row, `${row.label} ${c.yellow(`retrying: attempt ${e.attempt} in ${formatDuration(e.delayMs)}`)} ${c.dim(e.error.message)}`);
-        case 'node-succeeded': {
-          const extra = [e.attempts > 1 ? `${e.attempts} attempts` : '', formatMetrics(e.metrics)].filter(Boolean).join(' · ');
-          return end(row, { kind: 'done', title: `${row.label} ${formatDuration(e.durationMs)}${extra ? c.dim(` · ${extra}`) : ''}` });
-        }
-        case 'node-cached':
-          return end(row, { kind: 'skip', title: `${row.label} cached${e.metrics ? c.dim(` · ${formatMetrics(e.metrics)}`) : ''}` });
-        case 'node-failed':
-          return end(row, { kind: 'fail', message: `${e.node}: ${e.error.message}` });
-        case 'node-skipped':
-          return end(row, { kind: 'skip', title: `${row.label} skipped: ${e.reason}` });
-        case 'node-cancelled':
-          return end(row, { kind: 'skip', title: `${row.label} cancelled` });
-        case 'node-pruned':
-          return end(row, { kind: 'skip', title: `${row.label} pruned` });
-        default:
-          return;
-      }
+      const n = state.nodes.get(e.node);
+      if (row && n) draw(row, n);
     },
     async close() {
       // Rows the run never reached (a cancelled run) still need an end, or listr2 would wait forever.

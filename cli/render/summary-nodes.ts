@@ -1,4 +1,6 @@
-import type { NodeSummary } from '../../core/index.ts';
+import { nameList as namesUpTo, thousands, type NodeSummary } from '../../core/index.ts';
+
+export { thousands };
 
 /**
  * Most nodes an end-of-run summary lists by name (table rows, failed and skipped nodes in the failure
@@ -74,22 +76,12 @@ export function countsLine(counts: ReadonlyArray<readonly [string, number]>): st
 }
 
 /**
- * `a, b, c … and 17 more`: names up to `limit`, then how many were left out.
+ * `a, b, c … and 17 more`: core's nameList, bounded by SUMMARY_LIST_LIMIT unless told otherwise.
  * @example
  * nameList(['a', 'b', 'c'], 2) // 'a, b … and 1 more'
  */
 export function nameList(names: readonly string[], limit = SUMMARY_LIST_LIMIT): string {
-  const shown = names.slice(0, Math.max(0, limit)).join(', ');
-  return names.length > limit ? `${shown} … and ${thousands(names.length - limit)} more` : shown;
-}
-
-/**
- * 1234 → `1,234`. Fixed to en-US so logs and tests read the same on every machine.
- * @example
- * thousands(5000) // '5,000'
- */
-export function thousands(n: number): string {
-  return n.toLocaleString('en-US');
+  return namesUpTo(names, limit);
 }
 
 function rank(status: string): number {

@@ -1,10 +1,7 @@
-import type { RunSummary } from '../../core/index.ts';
+import { failureSentences, RESUME_HINT, type RunSummary } from '../../core/index.ts';
 import { createTable } from './table.ts';
 import { colorsFor, colourStatus, formatDuration } from './format.ts';
-import { countsLine, nameList, selectNodes, SUMMARY_LIST_LIMIT, thousands } from './summary-nodes.ts';
-
-/** The hint every failed or cancelled run ends with (tests look for it). */
-export const RESUME_HINT = 're-run the same command to resume: completed nodes are cache hits';
+import { countsLine, selectNodes, SUMMARY_LIST_LIMIT, thousands } from './summary-nodes.ts';
 
 /**
  * The final summary on stderr: the nodes (every one in a small DAG; above SUMMARY_LIST_LIMIT, the
@@ -55,24 +52,16 @@ export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream
 }
 
 /**
- * Which node failed, with what error, what that skipped, and how to resume: one paragraph, naming
- * at most SUMMARY_LIST_LIMIT failed and skipped nodes each.
+ * Which node failed, with what error, what that skipped, and how to resume: the engine's failure
+ * sentences (core/run/failure-text.ts) on one line, naming at most SUMMARY_LIST_LIMIT failed and
+ * skipped nodes each, since the table above is bounded the same way.
  * @example
  * if (summary.status === 'failed') console.error(failureParagraph(summary));
  */
 export function failureParagraph(summary: RunSummary): string {
-  const failed = summary.nodes.filter((n) => n.status === 'failed');
-  const skipped = summary.nodes.filter((n) => n.status === 'skipped');
   const parts = [`run ${summary.runId} of '${summary.dag}' failed:`];
-  if (failed.length === 0) parts.push(summary.failure ?? 'the engine reported a failure without a failed node.');
-  // Bounded like the table: a thousand failures (one bad shared input) must not print a thousand sentences.
-  for (const n of failed.slice(0, SUMMARY_LIST_LIMIT)) {
-    const when = n.attempts === 0 ? 'before it could run' : `after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}`;
-    parts.push(`node '${n.id}' (${n.task}) failed ${when}: ${(n.error ?? 'unknown error').replace(/\.+$/, '')}.`);
-  }
-  if (failed.length > SUMMARY_LIST_LIMIT) parts.push(`… and ${thousands(failed.length - SUMMARY_LIST_LIMIT)} more failed nodes (every one: --json).`);
-  if (skipped.length) parts.push(`Skipped as dependants: ${nameList(skipped.map((n) => n.id))}.`);
-  parts.push(`Fix the cause, then ${RESUME_HINT}.`);
+  if (!summary.nodes.some((n) => n.status === 'failed')) parts.push(summary.failure ?? 'the engine reported a failure without a failed node.');
+  parts.push(...failureSentences(summary.nodes, { limit: SUMMARY_LIST_LIMIT, everyOne: '--json' }));
   return parts.join(' ');
 }
 
