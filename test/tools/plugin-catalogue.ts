@@ -84,6 +84,8 @@ export const SUPPORT_MODULES = new Set([
   'algorithms/define-algorithm.ts', 'algorithms/registry.ts', 'algorithms/hyperparameters.ts', 'algorithms/predict-table.ts', 'transformers/steps.ts',
   'exporters/input-check.ts', 'exporters/bundle-io.ts', 'loaders/read-table.ts', 'algorithms/cart-trees.ts',
   'evaluators/render-svg.ts', 'evaluators/html-escape.ts',
+  // Drift statistics (issue 9): the monitor tasks will be built on them.
+  ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift'].map((f) => `monitor/${f}.ts`),
 ]);
 
 /** plugins/<category>/<file>.ts, without helpers (`_*.ts`), support modules and declaration files, sorted. */
