@@ -1,8 +1,7 @@
 /**
- * The parts of a stored study and its trials that the report reads. A structural copy of
- * `StudyRecord` / `TrialRecord` (core/store/study-types.ts, written in parallel): only the fields used
- * here, so the store's records are assignable to these without a cast. Swap for an import from the
- * store once that file lands.
+ * The parts of a stored study and its trials that the report reads: a structural subset of the
+ * store's `StudyRecord` / `TrialRecord` (core/store/study-types.ts), which are assignable to these as
+ * they are, so the report can also draw a study that never touched a store (tests, the API).
  */
 import type { ChoiceValue, Space } from '../../core/sweep/space.ts';
 
