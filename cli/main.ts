@@ -6,6 +6,7 @@ import { registerInit } from './commands/init.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerKeygen } from './commands/keygen.ts';
+import { registerModels } from './commands/models.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerSweep } from './commands/sweep.ts';
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerKeygen(program, ctx);
   registerSweep(program, ctx);
   registerSweeps(program, ctx);
+  registerModels(program, ctx);
   return program;
 }
 

@@ -75,4 +75,6 @@ export { bestOf } from './sweep/best-trial.ts';
 export { defaultStudyName } from './sweep/open-study.ts';
 export type { StudyEvent, StudyResult } from './sweep/study-types.ts';
 export { openStudyStore, type StudyStore, type StudyLease } from './store/study-store.ts';
+export { openModelStore, type ModelStore, type ModelVersionRecord, type ModelSummary, type AliasMove, type NewVersion } from './registry/model-store.ts';
+export { checkAlias, checkModelName, checkTagKey, parseModelRef, parseModelUri, MODELS_URI_PREFIX, type ModelRef } from './registry/names.ts';
 export type { StudyRecord, StudySummary, TrialRecord, StudyConfig, StudyStatus, TrialState } from './store/study-types.ts';

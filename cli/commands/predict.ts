@@ -1,10 +1,12 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../exit-codes.ts';
+import { resolveHome } from '../home.ts';
 
 /** Where predict reads relative paths from and writes its output; CliContext satisfies it. */
 export interface PredictIo {
   cwd?: string;
+  env?: NodeJS.ProcessEnv;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
 }
@@ -33,7 +35,7 @@ export function registerPredict(program: Command, io: PredictIo = {}): void {
   program
     .command('predict')
     .description('predict new rows with an exported bundle (exporters/bundle)')
-    .argument('<bundle>', 'bundle folder written by exporters/bundle')
+    .argument('<bundle>', 'bundle folder written by exporters/bundle, or a registered model: models:/name@alias or models:/name/version')
     .argument('<input>', 'rows to predict: .csv .tsv .txt .json .ndjson .jsonl .parquet .arrow .feather, or .db/.sqlite with --table')
     .option('-o, --out <file>', 'write the predictions as CSV to this file instead of stdout')
     .option('--json', 'print one JSON object on stdout')
@@ -42,12 +44,12 @@ export function registerPredict(program: Command, io: PredictIo = {}): void {
     .option('--range-tolerance <fraction>', 'how far past the training range a number may be, as a fraction of the range (default 0.1)')
     .option('--table <name>', 'the table to read from a SQLite input')
     .option('--public-key <file>', 'require a bundle signed by this ed25519 public key (PEM); default env MLCYCLE_BUNDLE_PUBLIC_KEY')
-    .action(async (bundleDir: string, inputFile: string, flags: PredictFlags) => {
-      await predictCommand(bundleDir, inputFile, flags, io);
+    .action(async (bundleDir: string, inputFile: string, flags: PredictFlags, command: Command) => {
+      await predictCommand(bundleDir, inputFile, flags, io, command);
     });
 }
 
-async function predictCommand(bundleDir: string, inputFile: string, flags: PredictFlags, io: PredictIo): Promise<void> {
+async function predictCommand(bundleDir: string, inputFile: string, flags: PredictFlags, io: PredictIo, command: Command): Promise<void> {
   const cwd = io.cwd ?? process.cwd();
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
@@ -65,7 +67,13 @@ async function predictCommand(bundleDir: string, inputFile: string, flags: Predi
     const { readTable } = await import('../../plugins/loaders/read-table.ts');
     const { describeInvalid } = await import('../../plugins/exporters/input-check.ts');
     const { toCSV } = await import('arquero');
-    const bundle = await loadBundle(resolve(cwd, bundleDir), flags.publicKey === undefined ? {} : { publicKey: resolve(cwd, flags.publicKey) });
+    const keyOption = flags.publicKey === undefined ? {} : { publicKey: resolve(cwd, flags.publicKey) };
+    // A registered model loads from its registry folder and must carry the manifest recorded when it
+    // was registered: a file edited there since (and re-sealed) is refused.
+    const registered = await registeredModel(bundleDir, command, io);
+    const bundle = registered
+      ? await loadBundle(registered.dir, { ...keyOption, expectedManifestSha256: registered.manifestSha256 })
+      : await loadBundle(resolve(cwd, bundleDir), keyOption);
     bundleName = bundle.manifest.name;
     bundleFiles = [join(bundle.dir, 'manifest.json'), ...Object.keys(bundle.manifest.files).map((f) => join(bundle.dir, f))];
     const warn = (m: string) => stderr.write(`warning: ${m}\n`);
@@ -98,6 +106,22 @@ async function predictCommand(bundleDir: string, inputFile: string, flags: Predi
     stdout.write(`${JSON.stringify({ ...summary, predictions: written.objects!() }, null, 2)}\n`);
   } else {
     stdout.write(written.csv);
+  }
+}
+
+/** `models:/name@alias` or `models:/name/version` → the registered folder and its manifest sha256; undefined for a path. */
+async function registeredModel(ref: string, command: Command, io: PredictIo): Promise<{ dir: string; manifestSha256: string } | undefined> {
+  if (!ref.startsWith('models:/')) return undefined;
+  const home = resolveHome(command.optsWithGlobals() as { home?: string }, { cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env });
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(join(home, 'mlcycle.db'))) throw new UsageError(`predict: no model registry in the workspace ${home}; register one with mlcycle models register <bundle-dir> --name <name>`);
+  const { openModelRegistry } = await import('../../plugins/registry/model-registry.ts');
+  const registry = openModelRegistry(home);
+  try {
+    const found = registry.resolve(ref);
+    return { dir: found.dir, manifestSha256: found.manifestSha256 };
+  } finally {
+    registry.close();
   }
 }
 

@@ -158,6 +158,42 @@ export const migrations: readonly Migration[] = [
       .addColumn('value', 'real', (c) => c.notNull())
       .addPrimaryKeyConstraint('trial_values_pk', ['study_id', 'number', 'step']),
   ],
+  // 5: the model registry (core/registry): versions of named models, each an immutable copy of a
+  // bundle; aliases pointing at versions; every alias move appended to a history never rewritten;
+  // free-form tags per version. JSON columns are TEXT as elsewhere.
+  (db) => [
+    db.schema.createTable('model_versions')
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('manifest_sha256', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('lineage', 'text', (c) => c.notNull())
+      .addColumn('registered_at', 'integer', (c) => c.notNull())
+      .addColumn('registered_by', 'text', (c) => c.notNull())
+      .addColumn('why', 'text')
+      .addPrimaryKeyConstraint('model_versions_pk', ['name', 'version']),
+    db.schema.createTable('model_aliases')
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('alias', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('model_aliases_pk', ['name', 'alias']),
+    db.schema.createTable('model_alias_history')
+      .addColumn('seq', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('alias', 'text', (c) => c.notNull())
+      .addColumn('from_version', 'integer')
+      .addColumn('to_version', 'integer', (c) => c.notNull())
+      .addColumn('by', 'text', (c) => c.notNull())
+      .addColumn('why', 'text')
+      .addColumn('at', 'integer', (c) => c.notNull()),
+    db.schema.createIndex('model_alias_history_by_name').on('model_alias_history').columns(['name', 'seq']),
+    db.schema.createTable('model_tags')
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('model_tags_pk', ['name', 'version', 'key']),
+  ],
 ];
 
 const LEGACY_ERROR = JSON.stringify({

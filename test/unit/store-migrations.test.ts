@@ -31,7 +31,7 @@ describe('openRunStore: schema and migrations', () => {
     expect(inspect(file)).toEqual({
       version: migrations.length,
       journal: 'wal',
-      tables: ['artifacts', 'cache_entries', 'lineage', 'logs', 'metrics', 'node_runs', 'runs', 'studies', 'trial_values', 'trials'],
+      tables: ['artifacts', 'cache_entries', 'lineage', 'logs', 'metrics', 'model_alias_history', 'model_aliases', 'model_tags', 'model_versions', 'node_runs', 'runs', 'studies', 'trial_values', 'trials'],
     });
   });
 
