@@ -86,6 +86,8 @@ export const SUPPORT_MODULES = new Set([
   'evaluators/render-svg.ts', 'evaluators/html-escape.ts',
   // Drift statistics (issue 9): the monitor tasks will be built on them.
   ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift'].map((f) => `monitor/${f}.ts`),
+  // The model registry (issue 9): what `models`, `predict models:/…` and later `serve` use.
+  'registry/model-registry.ts',
 ]);
 
 /** plugins/<category>/<file>.ts, without helpers (`_*.ts`), support modules and declaration files, sorted. */
