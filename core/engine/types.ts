@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { BuiltDag, DagDefinition } from '../dag/types.ts';
-import type { NodeStatus, RunEvent, RunStatus } from '../run/events.ts';
+import type { RunEvent, RunStatus } from '../run/events.ts';
+import type { NodeRunState } from '../run/reduce-run.ts';
 import type { Workspace } from './workspace.ts';
 
 export type ExecutorName = 'inprocess' | 'threads';
@@ -72,18 +73,11 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** One node's line in a run summary (and in `--json`). */
-export interface NodeSummary {
-  id: string;
-  task: string;
-  status: NodeStatus;
-  cached: boolean;
-  attempts: number;
-  durationMs: number;
-  error?: string;
-  /** The error's code when failed: `DATA` / `VALIDATION` mean the input was invalid (CLI exit 2). */
-  errorCode?: string;
-}
+/**
+ * One node's line in a run summary (and in `--json`): the reducer's node state (core/run/reduce-run.ts)
+ * without what only a live view needs. `errorCode` `DATA` / `VALIDATION` mean the input was invalid (CLI exit 2).
+ */
+export type NodeSummary = Pick<NodeRunState, 'id' | 'task' | 'status' | 'cached' | 'attempts' | 'durationMs' | 'error' | 'errorCode'>;
 
 /** What a finished run returns. */
 export interface RunSummary {
