@@ -109,7 +109,7 @@ function renderShow(study: StudyRecord, trials: TrialRecord[], stream: NodeJS.Wr
   const c = colorsFor(stream);
   stream.write(`${c.bold(study.name)} (${study.id}) ${study.status}: ${study.direction} ${study.objective} over ${study.dag}, sampler ${(study.sampler as { kind: string }).kind}, pruner ${(study.pruner as { kind: string }).kind}, seed ${study.seed}\n`);
   if (study.error) stream.write(`  ${c.red(study.error.split('\n')[0]!)}\n`);
-  const ranked = rankTrials(trials, study.direction);
+  const ranked: TrialRecord[] = rankTrials(trials, study.direction);
   const rest = trials.filter((t) => !ranked.includes(t));
   const table = createTable(['#', 'state', study.objective, 'params', 'run'], stream);
   for (const t of [...ranked, ...rest]) {

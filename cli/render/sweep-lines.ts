@@ -6,6 +6,10 @@ import type { StudyEvent, StudyResult } from '../../core/index.ts';
 import type { TrialRecord } from '../../core/store/study-types.ts';
 import { colorsFor, formatDuration } from './format.ts';
 import { createTable } from './table.ts';
+import { rankTrials } from '../sweep-report/summary.ts';
+
+// One ranking for the live table, `sweeps show` and the HTML report.
+export { rankTrials };
 
 /**
  * A study event listener that writes the live lines.
@@ -61,12 +65,6 @@ export function renderStudyResult(result: StudyResult, stream: NodeJS.WritableSt
     stream.write(`best: trial #${best.number}, ${study.objective} = ${c.bold(fmt(best.value))}\n  ${paramsText(best.params)}\n`);
     if (result.outParam) stream.write(`  export its bundle: mlcycle sweeps best ${study.name} --export <dir>\n`);
   }
-}
-
-/** Complete trials, best first. */
-export function rankTrials(trials: readonly TrialRecord[], direction: 'minimize' | 'maximize'): TrialRecord[] {
-  const sign = direction === 'minimize' ? 1 : -1;
-  return trials.filter((t) => t.state === 'complete' && t.value !== null).sort((a, b) => sign * (a.value! - b.value!) || a.number - b.number);
 }
 
 export function paramsText(params: Record<string, unknown>): string {

@@ -20,9 +20,9 @@ export const TRIAL_STATES: readonly TrialState[] = ['complete', 'pruned', 'faile
  * @example
  * scoredTrials([{ number: 0, state: 'complete', value: 1, … }, { number: 1, state: 'failed', value: null, … }]).length // 1
  */
-export function scoredTrials(trials: readonly ReportTrial[]): ScoredTrial[] {
+export function scoredTrials<T extends ReportTrial>(trials: readonly T[]): Array<T & { value: number }> {
   return trials
-    .filter((t): t is ScoredTrial => t.state === 'complete' && typeof t.value === 'number' && Number.isFinite(t.value))
+    .filter((t): t is T & { value: number } => t.state === 'complete' && typeof t.value === 'number' && Number.isFinite(t.value))
     .sort((a, b) => a.number - b.number);
 }
 
@@ -31,7 +31,7 @@ export function scoredTrials(trials: readonly ReportTrial[]): ScoredTrial[] {
  * @example
  * rankTrials(trials, 'maximize')[0] // the trial with the highest objective
  */
-export function rankTrials(trials: readonly ReportTrial[], direction: ReportStudy['direction']): ScoredTrial[] {
+export function rankTrials<T extends ReportTrial>(trials: readonly T[], direction: ReportStudy['direction']): Array<T & { value: number }> {
   const sign = direction === 'maximize' ? -1 : 1;
   return scoredTrials(trials).sort((a, b) => sign * (a.value - b.value) || a.number - b.number);
 }
