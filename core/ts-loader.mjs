@@ -11,8 +11,14 @@
 import { createJiti } from 'jiti';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of core/index.ts: what `import … from 'mlcycle'` means inside DAG files. */
+/** Absolute path of core/index.ts: the engine's API, which the CLI loads. */
 export const corePath = fileURLToPath(new URL('./index.ts', import.meta.url));
+
+/**
+ * Absolute path of plugins/index.ts, the package root: what `import … from 'mlcycle'` means inside
+ * DAG files (core's API plus the serving API, as the compiled package exports it).
+ */
+export const packageRootPath = fileURLToPath(new URL('../plugins/index.ts', import.meta.url));
 
 /** Absolute path of plugins/: what `import … from 'mlcycle/plugins/…'` means inside DAG files. */
 export const pluginsPath = fileURLToPath(new URL('../plugins', import.meta.url));
@@ -28,7 +34,7 @@ export const pluginsPath = fileURLToPath(new URL('../plugins', import.meta.url))
 export function createTsLoader() {
   return createJiti(import.meta.url, {
     // The longer alias wins: 'mlcycle/plugins/loaders/csv.ts' is a built-in plugin, 'mlcycle' the API.
-    alias: { 'mlcycle/plugins': pluginsPath, mlcycle: corePath },
+    alias: { 'mlcycle/plugins': pluginsPath, mlcycle: packageRootPath },
     // Transpiled sources go to node_modules/.cache/jiti (or the OS temp dir): warm starts skip Babel.
     fsCache: true,
     // Set explicitly, not left to JITI_* environment variables: both sides must load modules alike.

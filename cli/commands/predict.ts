@@ -63,23 +63,24 @@ async function predictCommand(bundleDir: string, inputFile: string, flags: Predi
   let bundleFiles: string[];
   try {
     // Loaded here, not at the top: `mlcycle --help` must not pay for TensorFlow.js.
-    const { loadBundle, predictRows } = await import('../../plugins/exporters/bundle-io.ts');
+    const { loadModel, isModelUri } = await import('../../plugins/serving/load-model.ts');
     const { readTable } = await import('../../plugins/loaders/read-table.ts');
     const { describeInvalid } = await import('../../plugins/exporters/input-check.ts');
     const { toCSV } = await import('arquero');
-    const keyOption = flags.publicKey === undefined ? {} : { publicKey: resolve(cwd, flags.publicKey) };
-    // A registered model loads from its registry folder and must carry the manifest recorded when it
-    // was registered: a file edited there since (and re-sealed) is refused.
-    const registered = await registeredModel(bundleDir, command, io);
-    const bundle = registered
-      ? await loadBundle(registered.dir, { ...keyOption, expectedManifestSha256: registered.manifestSha256 })
-      : await loadBundle(resolve(cwd, bundleDir), keyOption);
+    // A registered model must carry the manifest recorded when it was registered: a file edited in
+    // the registry folder since (and re-sealed) is refused.
+    const home = isModelUri(bundleDir) ? resolveHome(command.optsWithGlobals() as { home?: string }, { cwd, env: io.env ?? process.env }) : undefined;
+    const model = await loadModel(bundleDir, {
+      cwd, ...(home === undefined ? {} : { home }), ...(io.env ? { env: io.env } : {}),
+      ...(flags.publicKey === undefined ? {} : { publicKey: resolve(cwd, flags.publicKey) }),
+    });
+    const bundle = model.bundle;
     bundleName = bundle.manifest.name;
     bundleFiles = [join(bundle.dir, 'manifest.json'), ...Object.keys(bundle.manifest.files).map((f) => join(bundle.dir, f))];
     const warn = (m: string) => stderr.write(`warning: ${m}\n`);
     const read = await readTable(input, { table: flags.table, log: { info: () => undefined, debug: () => undefined, warn } });
     const total = read.table.numRows();
-    const result = await predictRows(bundle, read.table, { onInvalid: flags.onInvalid, rangeTolerance, lineOf: read.lineOf });
+    const result = await model.predictRows(read.table, { onInvalid: flags.onInvalid, rangeTolerance, lineOf: read.lineOf });
     for (const note of result.notes) stderr.write(`note: ${note}\n`);
     if (result.invalid.length) {
       const done = flags.onInvalid === 'skip' ? 'left out' : 'kept with an empty prediction and invalid_reason';
@@ -106,22 +107,6 @@ async function predictCommand(bundleDir: string, inputFile: string, flags: Predi
     stdout.write(`${JSON.stringify({ ...summary, predictions: written.objects!() }, null, 2)}\n`);
   } else {
     stdout.write(written.csv);
-  }
-}
-
-/** `models:/name@alias` or `models:/name/version` → the registered folder and its manifest sha256; undefined for a path. */
-async function registeredModel(ref: string, command: Command, io: PredictIo): Promise<{ dir: string; manifestSha256: string } | undefined> {
-  if (!ref.startsWith('models:/')) return undefined;
-  const home = resolveHome(command.optsWithGlobals() as { home?: string }, { cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env });
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(join(home, 'mlcycle.db'))) throw new UsageError(`predict: no model registry in the workspace ${home}; register one with mlcycle models register <bundle-dir> --name <name>`);
-  const { openModelRegistry } = await import('../../plugins/registry/model-registry.ts');
-  const registry = openModelRegistry(home);
-  try {
-    const found = registry.resolve(ref);
-    return { dir: found.dir, manifestSha256: found.manifestSha256 };
-  } finally {
-    registry.close();
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The files `mlcycle init` writes. They import from 'mlcycle', which the CLI's loader resolves to
- * this checkout's core (no install step); tsconfig.json maps the same name for editors and tsc.
+ * this checkout's package root, plugins/index.ts (no install step); tsconfig.json maps the same name for editors and tsc.
  */
 export function scaffoldFiles(o: { name: string; binPath: string; corePath: string }): Record<string, string> {
   const run = `node ${JSON.stringify(o.binPath).slice(1, -1)}`;
@@ -27,7 +27,7 @@ export function scaffoldFiles(o: { name: string; binPath: string; corePath: stri
           verbatimModuleSyntax: true,
           skipLibCheck: true,
           // The built-in plugins resolve beside the API, as the CLI's aliases do at run time.
-          paths: { mlcycle: [o.corePath], 'mlcycle/plugins/*': [o.corePath.replace(/core[\\/]index\.ts$/, 'plugins/*')] },
+          paths: { mlcycle: [o.corePath.replace(/core[\\/]index\.ts$/, 'plugins/index.ts')], 'mlcycle/plugins/*': [o.corePath.replace(/core[\\/]index\.ts$/, 'plugins/*')] },
         },
         include: ['dags', 'plugins'],
       },

@@ -88,6 +88,8 @@ export const SUPPORT_MODULES = new Set([
   ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift'].map((f) => `monitor/${f}.ts`),
   // The model registry (issue 9): what `models`, `predict models:/…` and later `serve` use.
   'registry/model-registry.ts',
+  // The serving module (issue 9): loadModel, what predict, serve, monitor and applications load models with.
+  'serving/load-model.ts', 'serving/prediction-columns.ts',
 ]);
 
 /** plugins/<category>/<file>.ts, without helpers (`_*.ts`), support modules and declaration files, sorted. */
