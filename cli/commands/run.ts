@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { RunSummary } from '../../core/index.ts';
+import type { BuiltDag, RunSummary } from '../../core/index.ts';
 // errors.ts alone, not the index: --help and usage errors must not load the whole engine.
 import { INPUT_ERROR_CODES } from '../../core/errors.ts';
 import { loadCore, type CliContext } from '../context.ts';
@@ -40,12 +40,27 @@ export function registerRun(program: Command, ctx: CliContext): void {
 async function runCommand(file: string, flags: RunFlags, command: Command, ctx: CliContext): Promise<number> {
   // Build (and so validate) before touching the workspace: a bad DAG leaves no trace in the store.
   const built = await loadDag(ctx, file, { params: parseParamFlags(flags.param), cwd: ctx.cwd });
+  const { summary, code } = await runBuiltDag(built, flags, homeOf(command, ctx), ctx);
+  if (flags.json) printJson(ctx, summary);
+  return code;
+}
+
+/** How {@link runBuiltDag} runs: the `run` command's flags minus the DAG's params. */
+export type RunDagFlags = Omit<RunFlags, 'param' | 'json'>;
+
+/**
+ * Runs a built DAG as `mlcycle run` does: live view on stderr, cancel on Ctrl-C, the summary printed,
+ * and the exit code (0 / 1 / 2 for bad input / 130). `monitor --retrain` runs its DAG through here too.
+ * @example
+ * const { summary, code } = await runBuiltDag(built, { cache: true }, homeOf(command, ctx), ctx);
+ */
+export async function runBuiltDag(built: BuiltDag, flags: RunDagFlags, home: string, ctx: CliContext): Promise<{ summary: RunSummary; code: number }> {
   const core = await loadCore(ctx);
   const cancel = installCancelHandlers(ctx.stderr);
   let summary: RunSummary;
   try {
     const handle = core.runDag(built, {
-      home: homeOf(command, ctx),
+      home,
       concurrency: flags.concurrency,
       executor: flags.executor,
       noCache: flags.cache === false,
@@ -68,7 +83,10 @@ async function runCommand(file: string, flags: RunFlags, command: Command, ctx: 
     Object.entries(built.results).map(([name, ref]) => [name, built.nodes.get(ref.node)!.task.outputs[ref.port].name]),
   );
   renderSummary(summary, ctx.stderr, resultKinds);
-  if (flags.json) printJson(ctx, summary);
+  return { summary, code: exitCodeOf(summary) };
+}
+
+function exitCodeOf(summary: RunSummary): number {
   if (summary.status === 'succeeded') return ExitCode.ok;
   if (summary.status === 'cancelled' || summary.status === 'pruned') return ExitCode.cancelled;
   // Bad input data (a malformed CSV, a missing target column) is the user's to fix, like a bad
