@@ -8,12 +8,13 @@ import { homeOf, printJson } from '../options.ts';
 import { colorsFor, formatTime } from '../render/format.ts';
 import { createTable } from '../render/table.ts';
 import { workspaceExists } from '../workspace.ts';
+import { registerSource } from './models-register.ts';
 
 /** Error codes a user causes (a bad name, an unknown alias, a refused bundle): exit 2, as usage errors. */
 const USER_CODES = new Set(['VALIDATION', 'DATA', 'INTEGRITY', 'DAG_LOAD']);
 
 /**
- * Registers `mlcycle models register | ls | show | alias | tag`: the workspace's model registry
+ * Registers `mlcycle models register | export | ls | show | alias | tag`: the workspace's model registry
  * (plugins/registry). Every refusal a user can cause (bad name, unknown model/alias/version, a bundle
  * that fails verification) exits 2 with a message naming it.
  * @example
@@ -25,17 +26,34 @@ export function registerModels(program: Command, ctx: CliContext): void {
   models
     .command('register')
     .description('verify a bundle and copy it into the workspace as the next version of a model')
-    .argument('<bundle-dir>', 'bundle folder written by exporters/bundle')
+    .argument('<bundle-dir | run-id>', 'bundle folder written by exporters/bundle, or a run (id or unique prefix) whose export to register')
     .requiredOption('--name <name>', 'model name (letters, digits, _ - .)')
+    .option('--node <id>', 'with a run id: the exporters/bundle node, when the run exported several bundles')
     .option('--why <text>', 'why this version is registered (kept with it)')
     .option('--public-key <file>', 'require a bundle signed by this ed25519 public key (PEM); default env MLCYCLE_BUNDLE_PUBLIC_KEY')
     .option('--json', 'print the registered version as one JSON object on stdout')
-    .action(async (dir: string, flags: { name: string; why?: string; publicKey?: string; json?: boolean }, command: Command) => {
-      const v = await withRegistry(command, ctx, (r) => r.register(resolve(ctx.cwd, dir), {
+    .action(async (source: string, flags: { name: string; node?: string; why?: string; publicKey?: string; json?: boolean }, command: Command) => {
+      const from = await registerSource(source, flags.node, command, ctx);
+      const v = await withRegistry(command, ctx, (r) => r.register(from.dir, {
         name: flags.name, why: flags.why, ...(flags.publicKey === undefined ? {} : { publicKey: resolve(ctx.cwd, flags.publicKey) }),
+        ...(from.expectedManifestSha256 === undefined ? {} : { expectedManifestSha256: from.expectedManifestSha256 }),
+        ...(from.lineage === undefined ? {} : { lineage: from.lineage }),
       }));
       if (flags.json) return printJson(ctx, v);
       ctx.stderr.write(`registered ${v.name} version ${v.version} (models:/${v.name}/${v.version}) from ${v.source}\n`);
+    });
+
+  models
+    .command('export')
+    .description('copy a registered version out as a plain bundle folder (verified, written atomically)')
+    .argument('<model>', 'name@alias, name/version, name (latest) or models:/…')
+    .argument('<dir>', 'folder to write; an existing bundle there is replaced, any other folder refused')
+    .option('--json', 'print { name, version, out, files } as one JSON object on stdout')
+    .action(async (ref: string, dir: string, flags: { json?: boolean }, command: Command) => {
+      const { exportModelVersion } = await import('../../plugins/registry/export-version.ts');
+      const done = await withRegistry(command, ctx, (r) => exportModelVersion(r, ref, resolve(ctx.cwd, dir)), ref.replace(/^models:\//, ''));
+      if (flags.json) return printJson(ctx, done);
+      ctx.stderr.write(`exported ${done.name} version ${done.version} to ${done.out} (${done.files.length} files)\n`);
     });
 
   models

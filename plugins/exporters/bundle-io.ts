@@ -11,5 +11,6 @@ export { predictBundle, predictRows, INVALID_REASON_COLUMN, type PredictRowsResu
 export type { InputRows } from './input-check.ts';
 export { generateSigningKeys, keyFingerprint, PUBLIC_KEY_ENV, readPublicKey, readSigningKey, SIGNING_KEY_ENV } from './_keys.ts';
 export { SIGNATURE_FILE, type BundleSignature } from './_signature.ts';
+export { writeFolderAtomically as writeBundleFolder } from './_write-folder.ts';
 export type { BundleManifest, BundleLineage } from './_manifest.ts';
 export { checkInputRows, describeInvalid, DEFAULT_RANGE_TOLERANCE, type OnInvalid, type InvalidRow } from './input-check.ts';

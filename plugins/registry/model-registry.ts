@@ -26,6 +26,10 @@ export interface RegisterOptions {
   why?: string;
   /** Passed to loadBundle: require a signature by this key (default env MLCYCLE_BUNDLE_PUBLIC_KEY). */
   publicKey?: LoadBundleOptions['publicKey'];
+  /** The manifest sha256 the bundle must have (a run's recorded export): a folder overwritten since is refused. */
+  expectedManifestSha256?: string;
+  /** More provenance to keep with the version (the run's code and data digests), beside the manifest's lineage. */
+  lineage?: Record<string, unknown>;
 }
 
 export interface ModelRegistry {
@@ -66,7 +70,10 @@ export function openModelRegistry(home: string): ModelRegistry {
     async register(bundleDir, options) {
       const name = checkModelName(options.name);
       const source = resolve(bundleDir);
-      const staged = await stageBundle(source, join(modelsDir, '.tmp'), options.publicKey === undefined ? {} : { publicKey: options.publicKey });
+      const staged = await stageBundle(source, join(modelsDir, '.tmp'), {
+        ...(options.publicKey === undefined ? {} : { publicKey: options.publicKey }),
+        ...(options.expectedManifestSha256 === undefined ? {} : { expectedManifestSha256: options.expectedManifestSha256 }),
+      });
       try {
         const record = store.addVersion(name, (version) => {
           const target = join(modelsDir, name, String(version));
@@ -75,7 +82,7 @@ export function openModelRegistry(home: string): ModelRegistry {
           if (existsSync(target)) rmSync(target, { recursive: true, force: true });
           mkdirSync(join(modelsDir, name), { recursive: true });
           renameSync(staged.tmp, target);
-        }, { manifestSha256: staged.manifestSha256, source, lineage: lineageOf(staged.bundle), by: options.by ?? osUser(), why: options.why ?? null });
+        }, { manifestSha256: staged.manifestSha256, source, lineage: { ...lineageOf(staged.bundle), ...options.lineage }, by: options.by ?? osUser(), why: options.why ?? null });
         return withDir(record);
       } finally {
         rmSync(staged.tmp, { recursive: true, force: true });

@@ -33,7 +33,7 @@ describe('loadModel (the serving module)', () => {
     expect(model).toMatchObject({ name: 'penguins', version: null, dir: bundleDir });
     const rows = tree.rows.test.filter((r) => r['Beak Length (mm)'] !== null && r.Sex !== null).filter((_, i) => i % 5 === 0);
     const out = await model.predict(rows);
-    const expected = (await predictBundle(await loadBundle(bundleDir), rows)).objects();
+    const expected = (await predictBundle(await loadBundle(bundleDir), rows)).objects() as Array<Record<string, unknown>>;
     expect(out).toHaveLength(rows.length);
     expect(Object.keys(out[0]!).sort()).toEqual(['predicted', 'prob_Adelie', 'prob_Chinstrap', 'prob_Gentoo']);
     out.forEach((o, i) => {
