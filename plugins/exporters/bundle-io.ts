@@ -14,3 +14,5 @@ export { SIGNATURE_FILE, type BundleSignature } from './_signature.ts';
 export { writeFolderAtomically as writeBundleFolder } from './_write-folder.ts';
 export type { BundleManifest, BundleLineage } from './_manifest.ts';
 export { checkInputRows, describeInvalid, DEFAULT_RANGE_TOLERANCE, type OnInvalid, type InvalidRow } from './input-check.ts';
+export { readInputContract } from './_input-contract.ts';
+export type { FeatureContract, InputContract } from './_manifest.ts';

@@ -42,8 +42,18 @@ export interface DelimitedOptions {
  * const t = await readDelimitedTable({ path: 'data.tsv', delimiter: '\t', header: true, types: {}, missing: ['', 'NA'], encoding: 'utf-8' }, ctx.log);
  */
 export async function readDelimitedTable(o: DelimitedOptions, log: TaskLogger): Promise<ColumnTable> {
+  return delimitedTextTable(decodeText(await readDataFile(o.path), o.path, o.encoding), o, log).table;
+}
+
+/**
+ * {@link readDelimitedTable} on text already in memory (a request body): the same parsing, types and
+ * errors, `o.path` only naming the source in messages. Also returns the line each record starts on.
+ * @example
+ * const { table, lines } = delimitedTextTable('a,b\n1,x\n', { path: 'request body', delimiter: ',', header: true, types: {}, missing: DEFAULT_MISSING }, log);
+ */
+export function delimitedTextTable(text: string, o: Omit<DelimitedOptions, 'encoding'>, log: TaskLogger): { table: ColumnTable; lines: number[] } {
   const file = o.path;
-  const cells = parseDelimited(decodeText(await readDataFile(file), file, o.encoding), o.delimiter, file);
+  const cells = parseDelimited(text, o.delimiter, file);
   const { records, rowStart, lines } = cells;
   if (records === 0) throw badFile(file, undefined, 'file has no rows (only blank lines)', 'Check that the export that wrote it finished');
   const first = Array.from({ length: rowStart[1] }, (_, f) => fieldText(cells, f));
@@ -94,7 +104,7 @@ export async function readDelimitedTable(o: DelimitedOptions, log: TaskLogger): 
       return value;
     });
   });
-  return toTable(columns, names);
+  return { table: toTable(columns, names), lines: Array.from(lines) };
 }
 
 /** Reads one column of the data records at a time, trimming and recognising missing tokens as parseDelimited's caller did. */
