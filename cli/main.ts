@@ -9,6 +9,7 @@ import { registerKeygen } from './commands/keygen.ts';
 import { registerModels } from './commands/models.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerSweeps } from './commands/sweeps.ts';
 import { loadCore, type CliContext, type CliRuntime } from './context.ts';
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSweep(program, ctx);
   registerSweeps(program, ctx);
   registerModels(program, ctx);
+  registerServe(program, ctx);
   return program;
 }
 
