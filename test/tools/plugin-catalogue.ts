@@ -90,6 +90,9 @@ export const SUPPORT_MODULES = new Set([
   'registry/model-registry.ts',
   // The serving module (issue 9): loadModel, what predict, serve, monitor and applications load models with.
   'serving/load-model.ts', 'serving/prediction-columns.ts',
+  // The model server (issue 9): what `mlcycle serve` runs and applications embed.
+  ...['create-server', 'loopback', 'prediction-log', 'request-rows', 'row-schema'].map((f) => `serving/${f}.ts`),
+  'loaders/delimited-text.ts',
 ]);
 
 /** plugins/<category>/<file>.ts, without helpers (`_*.ts`), support modules and declaration files, sorted. */
