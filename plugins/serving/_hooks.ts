@@ -11,6 +11,8 @@ const MLFLOW_CODES: Record<number, string> = {
 /**
  * Every route except the V2 health probes needs `Authorization: Bearer <token>` (constant-time
  * check); anything else is 401 with WWW-Authenticate. Added first, so nothing runs for a stranger.
+ * @example
+ * if (options.token !== undefined) addAuth(app, options.token);
  */
 export function addAuth(app: FastifyInstance, token: string): void {
   const allowed = bearerCheck(token);
@@ -26,6 +28,8 @@ export function addAuth(app: FastifyInstance, token: string): void {
  * Errors as each protocol shapes them: V2 routes `{"error": "..."}`, the others MLflow's
  * `{"error_code", "message"}`. A user's mistake (bad rows, bad JSON, wrong type, body too large) keeps
  * its 4xx; anything else is a 500 whose details go to `onInternal`, not to the client.
+ * @example
+ * addErrorHandling(app, (m) => process.stderr.write(`${m}\n`));
  */
 export function addErrorHandling(app: FastifyInstance, onInternal: (message: string) => void): void {
   const send = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => {
@@ -63,6 +67,8 @@ function clientMessage(error: FastifyError): string {
  * (its body may still be coming) until its response is sent. Once its body is read, a request with
  * `maxQueue` or more earlier requests still pending is answered 503 with Retry-After at once rather
  * than waiting behind them. The check runs after the body is read so the client gets a clean response.
+ * @example
+ * app.post('/invocations', admission(state, 64, 1), handler);
  */
 export function admission(state: ServeState, maxQueue: number, retryAfterSeconds: number): RouteShorthandOptions {
   let next = 0;

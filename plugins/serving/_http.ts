@@ -1,6 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** An error with the HTTP status (and headers) its response must carry. */
+/**
+ * An error with the HTTP status (and headers) its response must carry.
+ * @example
+ * throw new HttpError(503, 'overloaded', { 'retry-after': '1' });
+ */
 export class HttpError extends Error {
   constructor(readonly statusCode: number, message: string, readonly headers: Record<string, string> = {}) {
     super(message);
@@ -23,7 +27,11 @@ export function bearerCheck(token: string): (header: string | undefined) => bool
   };
 }
 
-/** A message cut to `max` characters: errors never echo a huge value. */
+/**
+ * A message cut to `max` characters: errors never echo a huge value.
+ * @example
+ * cutMessage('x'.repeat(1000)).length; // 501
+ */
 export function cutMessage(text: string, max = 500): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }

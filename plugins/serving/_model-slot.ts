@@ -15,6 +15,9 @@ export interface ServedVersion {
  * A model name the server answers for, and the version answering now. A request takes `current` once
  * and uses that version to the end, so a swap never changes the model under a request in flight; the
  * swap itself is one assignment, so there is no moment without a model.
+ * @example
+ * const slot = new ModelSlot('penguins', 'models:/penguins@champion', model, false);
+ * slot.swap(slot.prepare(newer));
  */
 export class ModelSlot {
   current: ServedVersion;

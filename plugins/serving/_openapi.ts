@@ -6,6 +6,8 @@ import { MODEL_HEADER } from './_routes.ts';
  * schema (types, categories, nullability) of every model, the request forms of /invocations and V2
  * infer, their responses and the error shapes. Built from the versions served when asked, so it
  * follows a hot swap.
+ * @example
+ * app.get('/docs', async () => openApiDocument([...slots.values()], '0.1.0'));
  */
 export function openApiDocument(slots: ModelSlot[], version: string): Record<string, unknown> {
   const schemas: Record<string, unknown> = {

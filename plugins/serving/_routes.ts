@@ -10,6 +10,8 @@ export const MODEL_HEADER = 'x-mlcycle-model';
  * `POST /invocations` (MLflow's scoring protocol, JSON forms and text/csv) and the KServe Open
  * Inference Protocol V2 routes. `predict` holds the route options of prediction routes (the
  * overload bound's hooks).
+ * @example
+ * addRoutes(app, state, admission(state, 64, 1), () => listening);
  */
 export function addRoutes(app: FastifyInstance, state: ServeState, predict: RouteShorthandOptions, isReady: () => boolean): void {
   app.post('/invocations', predict, async (request: FastifyRequest, reply: FastifyReply) => {

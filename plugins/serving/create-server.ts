@@ -134,7 +134,11 @@ export function createModelServer(models: LoadedModel[], options: ModelServerOpt
   };
 }
 
-/** The default prediction log folder of a model: `<home>/prediction-logs/<name>/`. */
+/**
+ * The default prediction log folder of a model: `<home>/prediction-logs/<name>/`.
+ * @example
+ * defaultLogDir('.mlcycle', 'penguins'); // '.mlcycle/prediction-logs/penguins'
+ */
 export function defaultLogDir(home: string, model: string): string {
   return join(home, 'prediction-logs', model);
 }
