@@ -87,7 +87,7 @@ export const SUPPORT_MODULES = new Set([
   // Drift statistics (issue 9): the monitor tasks will be built on them.
   ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift'].map((f) => `monitor/${f}.ts`),
   // The model registry (issue 9): what `models`, `predict models:/…` and later `serve` use.
-  'registry/model-registry.ts',
+  'registry/model-registry.ts', 'registry/export-version.ts',
   // The serving module (issue 9): loadModel, what predict, serve, monitor and applications load models with.
   'serving/load-model.ts', 'serving/prediction-columns.ts',
   // The model server (issue 9): what `mlcycle serve` runs and applications embed.
