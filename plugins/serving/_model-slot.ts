@@ -1,3 +1,4 @@
+import { PredictBatcher } from './_batcher.ts';
 import type { LoadedModel } from './load-model.ts';
 import { rowSchema, type RowSchema } from './row-schema.ts';
 
@@ -9,6 +10,8 @@ export interface ServedVersion {
   classes: string[] | null;
   /** `name/version` (or just name for a bundle folder): the x-mlcycle-model header. */
   label: string;
+  /** Predicts through one model call at a time, requests arriving meanwhile batched into the next. */
+  batcher: PredictBatcher;
 }
 
 /**
@@ -33,6 +36,7 @@ export class ModelSlot {
       schema: rowSchema(model.manifest, { allowExtraFields: this.allowExtraFields }),
       classes: classes && classes.length ? classes.map(String) : null,
       label: model.version === null ? model.name : `${model.name}/${model.version}`,
+      batcher: new PredictBatcher(model),
     };
   }
 

@@ -4,8 +4,6 @@ import type { ServerMetrics } from './_metrics.ts';
 import type { ModelSlot, ServedVersion } from './_model-slot.ts';
 import type { PredictionLog } from './prediction-log.ts';
 
-const CLI_ADVICE = '\nFix these rows, or choose what to do with invalid rows';
-
 /** What every route shares: the models served, the metrics and the prediction logs. */
 export interface ServeState {
   slots: Map<string, ModelSlot>;
@@ -52,14 +50,8 @@ export async function predictRows(state: ServeState, slot: ModelSlot, raw: unkno
   const version = slot.current;
   if (raw.length === 0) throw new DataError('the request holds no rows');
   const rows = version.schema.check(raw);
-  let outputs: Array<Record<string, unknown>>;
-  try {
-    outputs = await version.model.predict(rows, { onInvalid: 'error' });
-  } catch (err) {
-    // The bundle's check words its advice for `mlcycle predict` flags; a client can only fix the rows.
-    if (err instanceof DataError && err.message.includes(CLI_ADVICE)) throw new DataError(`${err.message.split(CLI_ADVICE)[0]}\nFix these rows and send them again.`, { cause: err });
-    throw err;
-  }
+  // Same rows, same checks as model.predict(rows, { onInvalid: 'error' }); batched with requests in flight.
+  const outputs = await version.batcher.predict(rows);
   const predictions = outputs.map((o) => o.predicted);
   state.metrics.predicted(slot.name, version.model.version, predictions, version.classes !== null);
   state.logs.get(slot.name)?.record(version.model.name, version.model.version, rows, predictions);

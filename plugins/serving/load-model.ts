@@ -101,17 +101,17 @@ export async function loadModel(uriOrDir: string, options: LoadModelOptions = {}
   }
 }
 
+// Loaded once, on the first prediction: a dynamic import per call costs more than a small prediction.
+let predictionModules: Promise<[typeof import('../exporters/bundle-io.ts'), typeof import('./prediction-columns.ts')]> | undefined;
+const modules = () => (predictionModules ??= Promise.all([import('../exporters/bundle-io.ts'), import('./prediction-columns.ts')]));
+
 function serve(uri: string, name: string, version: number | null, bundle: Bundle): LoadedModel {
-  const predictRows = async (rows: ModelRows, options: ModelPredictOptions = {}) => {
-    const io = await import('../exporters/bundle-io.ts');
-    return io.predictRows(bundle, rows, options);
-  };
+  const predictRows = async (rows: ModelRows, options: ModelPredictOptions = {}) => (await modules())[0].predictRows(bundle, rows, options);
   return {
     uri, name, version, dir: bundle.dir, manifest: bundle.manifest, bundle, predictRows,
     async predict(rows, options = {}) {
-      const { predictions } = await predictRows(rows, options);
-      const { predictionColumns } = await import('./prediction-columns.ts');
-      return predictionColumns(predictions, bundle);
+      const [io, columns] = await modules();
+      return columns.predictionColumns((await io.predictRows(bundle, rows, options)).predictions, bundle);
     },
   };
 }
