@@ -155,7 +155,7 @@ function work(c: NodeRunnerContext, prep: Prepared, inFlight: { count: number },
   const spec = {
     node,
     executor: c.pickExecutor(node),
-    request: { task: node.task.ref, nodeId: node.id, params: node.params, inputs: prep.inputs, objectsRoot: c.ws.blobs.root, seed: prep.seed, run: runInfo(c) },
+    request: { task: node.task.ref, nodeId: node.id, params: node.params, inputs: prep.inputs, objectsRoot: c.ws.blobs.root, home: c.ws.home, seed: prep.seed, run: runInfo(c) },
     concurrency: c.concurrency ?? 1,
     inFlight,
   };

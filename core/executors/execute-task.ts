@@ -31,6 +31,7 @@ export async function executeTask(task: AnyTask, req: ExecRequest, blobs: BlobSt
     attempt: req.attempt,
     threads: Math.max(1, req.threads ?? 1),
     run: req.run,
+    home: req.home,
   };
   const produced = (await task.run(inputs as never, req.params as never, ctx)) as Record<string, unknown> | undefined;
   if (hooks.signal.aborted) throw hooks.signal.reason instanceof Error ? hooks.signal.reason : new CancelledError('cancelled');

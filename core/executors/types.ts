@@ -18,6 +18,8 @@ export interface ExecRequest {
   inputs: Record<string, InputArtifact | InputArtifact[]>;
   /** The blob store folder (`<home>/objects`). */
   objectsRoot: string;
+  /** The workspace folder, absolute (TaskContext.home). */
+  home: string;
   seed: number;
   attempt: number;
   /** See TaskContext.threads; 1 when absent. */

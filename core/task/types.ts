@@ -55,6 +55,12 @@ export interface TaskContext {
   threads: number;
   /** The run this execution belongs to (for lineage in exported files). */
   run: { id: string; dag: string; file?: string; params: Record<string, unknown> };
+  /**
+   * The run's workspace folder (absolute): where a task with an effect in the workspace (the model
+   * registry under `<home>/models`) makes it. Not part of any cache key: a result that depends on
+   * it must say, with `verifyOutputs`, whether its effect is still in place.
+   */
+  home: string;
 }
 
 /** Where a task lives, so another thread or machine can load it: module URL + task name. */

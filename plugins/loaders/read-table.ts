@@ -126,5 +126,7 @@ function loaderContext(log: TaskLogger | undefined): TaskContext {
     attempt: 1,
     threads: 1,
     run: { id: 'read-table', dag: 'read-table', params: {} },
+    // A loader never reads it; outside a run there is no workspace to name.
+    home: process.cwd(),
   };
 }

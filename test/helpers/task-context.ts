@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AnyTask, StepMetrics, TaskContext } from '../../core/index.ts';
 
 /** A real TaskContext for calling a task's `run` directly in tests; collects logs and reports. */
@@ -20,6 +22,8 @@ export function makeContext(overrides: Partial<TaskContext> = {}): TaskContext &
     nodeId: 'test',
     attempt: 1,
     run: { id: 'test-run', dag: 'test', params: {} },
+    // Never created: a test whose task writes to the workspace passes its own temp home.
+    home: join(tmpdir(), 'mlcycle-test-home-unused'),
     logs,
     reports,
     ...overrides,

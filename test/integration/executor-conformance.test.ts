@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { closeWorkerPools, inProcessExecutor, isRetryable, Json, threadsExecutor, type ExecHooks, type ExecRequest, type Executor } from '../../core/index.ts';
 import { openBlobStore } from '../../core/artifacts/blob-store.ts';
 import { add, flaky, sum } from '../fixtures/tasks/basic.ts';
@@ -33,7 +33,7 @@ describe.each(implementations)('Executor conformance: %s', (_name, make) => {
   const blobs = openBlobStore(objects);
   const input = (value: unknown) => ({ digest: blobs.write(Json.encode(value)).digest, kind: 'Json' });
   const request = (task: { ref: ExecRequest['task'] }, inputs: ExecRequest['inputs'], params: Record<string, unknown>): ExecRequest => ({
-    task: task.ref, nodeId: 'n', params, inputs, objectsRoot: objects, seed: 1, attempt: 1,
+    task: task.ref, nodeId: 'n', params, inputs, objectsRoot: objects, home: dirname(objects), seed: 1, attempt: 1,
     run: { id: 'r', dag: 'conformance', params: {} },
   });
 

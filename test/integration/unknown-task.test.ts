@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeWorkerPools, inProcessExecutor, isRetryable, threadsExecutor, ValidationError, type ExecRequest, type Executor } from '../../core/index.ts';
 import { newHome, parseJsonStdout, repoRoot, runCli, tempDir } from './cli-harness.ts';
@@ -17,7 +17,7 @@ const objects = join(mkdtempSync(join(tmpdir(), 'mlcycle-unknown-task-')), 'obje
 // A module that loads fine but defines no task of this name.
 const ref = { moduleUrl: pathToFileURL(join(repoRoot, 'test/fixtures/tasks/basic.ts')).href, name: 'test/no-such-task' };
 const request: ExecRequest = {
-  task: ref, nodeId: 'n', params: {}, inputs: {}, objectsRoot: objects, seed: 1, attempt: 1,
+  task: ref, nodeId: 'n', params: {}, inputs: {}, objectsRoot: objects, home: dirname(objects), seed: 1, attempt: 1,
   run: { id: 'r', dag: 'unknown-task', params: {} },
 };
 const hooks = { signal: new AbortController().signal, onLog: () => undefined, onReport: () => undefined };
