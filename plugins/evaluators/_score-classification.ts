@@ -54,6 +54,19 @@ export function scoreClassification(
   };
 }
 
+/**
+ * The model's own metrics (no baseline) from a predictions table (`actual`, `predicted`, `prob_<class>`…):
+ * the numbers scoreClassification reports for the model, for callers that compare models on one table.
+ * @example
+ * classificationMetrics(predictions, problem).accuracy // 0.97
+ */
+export function classificationMetrics(predictions: ColumnTable, problem: ProblemSpec): MetricValues {
+  const actual = column(predictions, 'actual', WHERE).map(label);
+  const predicted = column(predictions, 'predicted', WHERE).map(label);
+  const classes = problem.classes ?? [...new Set(actual)].sort();
+  return metricsOf(actual, predicted, readProbabilities(predictions, classes), classes, problem).metrics;
+}
+
 function metricsOf(
   actual: string[],
   predicted: string[],

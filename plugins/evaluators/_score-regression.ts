@@ -26,12 +26,8 @@ export function scoreRegression(
   const trainMean = mean(numericColumn(train, problem.target, `${WHERE} (train table)`));
   const baselinePredicted = actual.map(() => trainMean);
 
-  const scores = (p: number[]): { metrics: Record<string, number>; mapeSkipped: number } => {
-    const m = mape(actual, p);
-    return { metrics: { mae: mae(actual, p), rmse: rmse(actual, p), r2: r2(actual, p), mape: m.value }, mapeSkipped: m.skipped };
-  };
-  const model = scores(predicted);
-  const baseline = scores(baselinePredicted);
+  const model = scores(actual, predicted);
+  const baseline = scores(actual, baselinePredicted);
   const metrics: MetricValues = finiteOnly(model.metrics);
   for (const [k, v] of Object.entries(finiteOnly(baseline.metrics))) metrics[`baseline_${k}`] = v;
 
@@ -47,4 +43,19 @@ export function scoreRegression(
       baseline: { strategy: 'mean of the train target', value: trainMean },
     },
   };
+}
+
+/**
+ * The model's own metrics (no baseline) from a predictions table (`actual`, `predicted`): the numbers
+ * scoreRegression reports for the model, for callers that compare models on one table.
+ * @example
+ * regressionMetrics(predictions).rmse // 3.2
+ */
+export function regressionMetrics(predictions: ColumnTable): MetricValues {
+  return finiteOnly(scores(numericColumn(predictions, 'actual', WHERE), numericColumn(predictions, 'predicted', WHERE)).metrics);
+}
+
+function scores(actual: number[], p: number[]): { metrics: Record<string, number>; mapeSkipped: number } {
+  const m = mape(actual, p);
+  return { metrics: { mae: mae(actual, p), rmse: rmse(actual, p), r2: r2(actual, p), mape: m.value }, mapeSkipped: m.skipped };
 }
