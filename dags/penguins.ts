@@ -1,8 +1,11 @@
 /**
  * The whole lifecycle on the real, messy Palmer penguins data (missing values, categorical columns):
  * define → load → validate → clean → split → preprocess (fitted on train only) → train an MLP →
- * evaluate against the majority baseline → report → export a bundle. `npm start` runs it.
+ * evaluate against the majority baseline → report → export a bundle → register it in the workspace's
+ * model registry as the next version of 'penguins', promoted to `champion` only if its held-out
+ * accuracy reaches minAccuracy and beats the current champion's on the same rows. `npm start` runs it.
  *   mlcycle run dags/penguins.ts --param maxIter=100
+ *   mlcycle models show penguins        # versions, the champion, and why each alias move happened
  */
 import { fileURLToPath } from 'node:url';
 import { dag, Type } from '../core/index.ts';
@@ -12,6 +15,7 @@ import { dropDuplicates } from '../plugins/cleaners/drop-duplicates.ts';
 import { dropMissingTarget } from '../plugins/cleaners/drop-missing-target.ts';
 import { evaluate } from '../plugins/evaluators/evaluate.ts';
 import { report } from '../plugins/evaluators/report.ts';
+import { register } from '../plugins/deploy/register.ts';
 import { bundle } from '../plugins/exporters/bundle.ts';
 import { jsonLoader } from '../plugins/loaders/json.ts';
 import { defineProblem } from '../plugins/problem/define.ts';
@@ -31,6 +35,7 @@ export default dag('penguins', (b) => {
   const hiddenLayers = b.param('hiddenLayers', Type.Array(Type.Integer({ minimum: 1 })), [16, 8]);
   const seed = b.param('seed', Type.Integer(), 7);
   const out = b.param('out', Type.String(), 'bundles/penguins');
+  const minAccuracy = b.param('minAccuracy', Type.Number({ minimum: 0, maximum: 1 }), 0.9);
 
   const { table: raw } = b.add('load', jsonLoader, {}, { path: data });
   const { problem } = b.add('define', defineProblem, { table: raw }, { target: 'Species', metric: 'accuracy' });
@@ -46,5 +51,7 @@ export default dag('penguins', (b) => {
   const { metrics, details } = b.add('evaluate', evaluate, { predictions, train: trainX, problem });
   b.add('report', report, { metrics, details, problem, model });
   const exported = b.add('export', bundle, { model, transform, problem, schema, metrics }, { out, name: 'penguins' });
-  return { metrics, bundle: exported.bundle };
+  // The raw held-out rows (before preprocessing): each registered bundle applies its own.
+  const { decision } = b.add('register', register, { bundle: exported.bundle, test, problem }, { name: 'penguins', alias: 'champion', threshold: minAccuracy });
+  return { metrics, bundle: exported.bundle, decision };
 });

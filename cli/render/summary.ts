@@ -33,7 +33,9 @@ export function renderSummary(summary: RunSummary, stream: NodeJS.WritableStream
     // Metrics print as scores (beside their baselines); a Json result holding CV summaries as mean ± std.
     const kind = Object.hasOwn(resultKinds, name) ? resultKinds[name] : undefined;
     const scores = kind === 'Metrics' || kind === undefined ? scoreTable(value, stream) : kind === 'Json' ? cvSummaryTable(value, stream) : undefined;
-    stream.write(scores ? `${c.bold(name)}:\n${scores}\n` : `${c.bold(name)}: ${oneLine(value)}\n`);
+    // A result that explains itself (a gate's decision) reads as its sentence; --json keeps every field.
+    const reason = scores ? undefined : reasonOf(value);
+    stream.write(scores ? `${c.bold(name)}:\n${scores}\n` : `${c.bold(name)}: ${reason ?? oneLine(value)}\n`);
   }
   const id = summary.runId;
   const took = formatDuration(summary.durationMs);
@@ -115,6 +117,13 @@ function cvTable(entries: Array<[string, MeanStd]>, stream: NodeJS.WritableStrea
 
 function isDigestRef(v: unknown): boolean {
   return typeof v === 'object' && v !== null && 'digest' in v && 'kind' in v && Object.keys(v).length <= 3;
+}
+
+/** The `reason` sentence of an object result, when it has one. */
+function reasonOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, 'reason')) return undefined;
+  const reason = (value as { reason: unknown }).reason;
+  return typeof reason === 'string' && reason.trim() !== '' ? reason.replace(/\s+/g, ' ').trim() : undefined;
 }
 
 function oneLine(value: unknown): string {

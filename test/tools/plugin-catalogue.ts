@@ -24,6 +24,7 @@ const CATEGORIES: Array<[string, string]> = [
   ['algorithms', 'Train a Model from a prepared table and a Problem; algorithms/predict scores a table with any Model.'],
   ['evaluators', 'Score predictions against the baseline, summarise folds, render the HTML report.'],
   ['exporters', 'Write artifacts out of the store (a bundle `mlcycle predict` can serve).'],
+  ['deploy', 'Register the exported bundle in the workspace\'s model registry and promote it past a gate (threshold, champion on the same held-out rows).'],
 ];
 
 /** A JSON Schema node as TypeBox emits it (only the fields the catalogue reads). */
@@ -83,7 +84,7 @@ export interface AlgorithmInfo { name: string; supports: string[]; hyperparamete
 export const SUPPORT_MODULES = new Set([
   'algorithms/define-algorithm.ts', 'algorithms/registry.ts', 'algorithms/hyperparameters.ts', 'algorithms/predict-table.ts', 'transformers/steps.ts',
   'exporters/input-check.ts', 'exporters/bundle-io.ts', 'loaders/read-table.ts', 'algorithms/cart-trees.ts',
-  'evaluators/render-svg.ts', 'evaluators/html-escape.ts',
+  'evaluators/render-svg.ts', 'evaluators/html-escape.ts', 'evaluators/score.ts',
   // Drift statistics (issue 9): the monitor tasks will be built on them.
   ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift'].map((f) => `monitor/${f}.ts`),
   // The model registry (issue 9): what `models`, `predict models:/…` and later `serve` use.
@@ -93,6 +94,8 @@ export const SUPPORT_MODULES = new Set([
   // The model server (issue 9): what `mlcycle serve` runs and applications embed.
   ...['create-server', 'loopback', 'prediction-log', 'request-rows', 'row-schema'].map((f) => `serving/${f}.ts`),
   'loaders/delimited-text.ts',
+  // The gate's decision as data (issue 9): what monitor --retrain reads from a run's results.
+  'deploy/gate-decision.ts',
 ]);
 
 /** plugins/<category>/<file>.ts, without helpers (`_*.ts`), support modules and declaration files, sorted. */
