@@ -76,12 +76,13 @@ describe('penguins lifecycle', () => {
     const second = await run(penguins.build({ params: { maxIter: 5, out, testFraction: 0.3 } }), home);
     expect(cachedIds(second.summary)).toEqual(['clean', 'dedupe', 'define', 'load', 'validate']);
     expect(executedIds(second.summary)).toEqual(
-      ['evaluate', 'export', 'predict', 'prepare-test', 'prepare-train', 'preprocess', 'report', 'split', 'train'],
+      ['evaluate', 'export', 'predict', 'prepare-test', 'prepare-train', 'preprocess', 'register', 'report', 'split', 'train'],
     );
     // Back to the first params: every node is a hit but the exporter, whose folder the second run
-    // replaced with its own bundle, so it writes the first bundle again.
+    // replaced with its own bundle, so it writes the first bundle again, and the gate, which judges
+    // that new bundle (new manifest: made at another time).
     const third = await run(penguins.build({ params: { maxIter: 5, out } }), home);
-    expect(executedIds(third.summary)).toEqual(['export']);
+    expect(executedIds(third.summary)).toEqual(['export', 'register']);
     expect(third.summary.outputs.metrics).toEqual(first.summary.outputs.metrics);
     // Unchanged params, bundle intact: nothing runs at all.
     const fourth = await run(penguins.build({ params: { maxIter: 5, out } }), home);
