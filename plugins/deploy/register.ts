@@ -1,3 +1,4 @@
+import type { ColumnTable } from 'arquero';
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -134,7 +135,7 @@ async function registerOnce(registry: ModelRegistry, made: BundleOutput, name: s
 }
 
 /** Candidate and champion scored on the rows both predicted (the target present), or the champion's failure. */
-function scoreBoth(test: Parameters<typeof commonRows>[0], problem: ProblemSpec, metric: string, candidate: RowPredictions, champion: RowPredictions | undefined, championError: string | undefined) {
+function scoreBoth(test: ColumnTable, problem: ProblemSpec, metric: string, candidate: RowPredictions, champion: RowPredictions | undefined, championError: string | undefined) {
   const own = commonRows(test, problem, candidate);
   if (!own.length) throw new ValidationError(`deploy/register: none of the ${test.numRows()} held-out rows could be predicted by the candidate (missing target or refused by its input checks); check the rows wired to 'test'`);
   const candidateAlone = scoreOn(test, problem, candidate, own, metric);
