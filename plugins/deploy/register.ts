@@ -126,10 +126,8 @@ async function registerOnce(registry: ModelRegistry, made: BundleOutput, name: s
     return { version: intact, reused: true };
   }
   if (same.length) ctx.log.warn(`${name} ${same.map((v) => `v${v.version}`).join(', ')} held this bundle but ${same.length === 1 ? 'its folder is' : 'their folders are'} missing or changed; registering it again`);
-  const version = await registry.register(made.path, { name, by, why: `exported by run ${ctx.run.id} of '${ctx.run.dag}'` });
-  if (version.manifestSha256 !== made.manifestSha256) {
-    throw new ValidationError(`deploy/register: the bundle at ${made.path} is not the one the export node made (manifest ${version.manifestSha256.slice(0, 12)}… instead of ${made.manifestSha256.slice(0, 12)}…); re-run the DAG so the export writes it again`);
-  }
+  // Only the bundle the export node made: a folder overwritten since (another run's export) is refused.
+  const version = await registry.register(made.path, { name, by, why: `exported by run ${ctx.run.id} of '${ctx.run.dag}'`, expectedManifestSha256: made.manifestSha256 });
   ctx.log.info(`registered ${name} v${version.version} from ${made.path}`);
   return { version, reused: false };
 }
