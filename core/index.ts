@@ -42,6 +42,7 @@ export { openSession } from './engine/session.ts';
 export { planDag } from './engine/plan-dag.ts';
 export { openWorkspace, readArtifact, resolveHome } from './engine/workspace.ts';
 export { displayPath } from './engine/display-path.ts';
+export { mlcycleRoot, mlcycleManifest } from './engine/mlcycle-root.ts';
 export { fileInTheWay } from './engine/home-path.ts';
 export type { Workspace } from './engine/workspace.ts';
 export { verifyCache, gcCache } from './engine/cache-commands.ts';

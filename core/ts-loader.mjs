@@ -9,16 +9,29 @@
  * ESM-only packages (typebox, arquero, rxjs) as Node loads them.
  */
 import { createJiti } from 'jiti';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * Absolute path of the module `name` (written `./x.ts`) relative to `base`: the TypeScript source in a
+ * checkout, or its compiled `./x.js` when this file runs from dist/ (the published package, built by
+ * `npm run build`, holds no .ts next to it). The .mjs files are copied into dist/ unchanged.
+ * @example
+ * sourceOrBuilt('./worker-entry.ts', import.meta.url) // '/repo/core/executors/worker-entry.ts'
+ */
+export function sourceOrBuilt(name, base) {
+  const source = fileURLToPath(new URL(name, base));
+  return existsSync(source) ? source : source.replace(/\.ts$/, '.js');
+}
+
 /** Absolute path of core/index.ts: the engine's API, which the CLI loads. */
-export const corePath = fileURLToPath(new URL('./index.ts', import.meta.url));
+export const corePath = sourceOrBuilt('./index.ts', import.meta.url);
 
 /**
  * Absolute path of plugins/index.ts, the package root: what `import … from 'mlcycle'` means inside
  * DAG files (core's API plus the serving API, as the compiled package exports it).
  */
-export const packageRootPath = fileURLToPath(new URL('../plugins/index.ts', import.meta.url));
+export const packageRootPath = sourceOrBuilt('../plugins/index.ts', import.meta.url);
 
 /** Absolute path of plugins/: what `import … from 'mlcycle/plugins/…'` means inside DAG files. */
 export const pluginsPath = fileURLToPath(new URL('../plugins', import.meta.url));

@@ -1,8 +1,7 @@
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-// The mlcycle checkout: built-in plugins read best as `plugins/x/y.ts` from any working directory.
-const mlcycleRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { isAbsolute, relative, sep } from 'node:path';
+// The mlcycle checkout (or installed package): built-in plugins read best as `plugins/x/y.ts` from any
+// working directory.
+import { mlcycleRoot } from './mlcycle-root.ts';
 
 /** `file` relative to `dir` when it lies strictly inside it, else undefined. */
 function inside(file: string, dir: string): string | undefined {

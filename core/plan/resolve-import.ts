@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mlcycleManifest } from '../engine/mlcycle-root.ts';
 
 /** What an import specifier stands for, as far as the code digest cares. */
 export type ResolvedImport =
@@ -14,7 +15,7 @@ export type ResolvedImport =
 
 /** The engine's own folder: imports into it count as the package `mlcycle`, never as local code. */
 const ENGINE_DIR = fileURLToPath(new URL('../', import.meta.url));
-const ENGINE_MANIFEST = fileURLToPath(new URL('../../package.json', import.meta.url));
+const ENGINE_MANIFEST = mlcycleManifest;
 const NODE_MODULES = `${sep}node_modules${sep}`;
 /** Tried in order after the exact path; TS sources may be imported by their emitted `.js` name. */
 const EXTENSIONS = ['.ts', '.mts', '.tsx', '.js', '.mjs', '.cjs'];

@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { mlcycleManifest } from '../../core/index.ts';
 
 const require = createRequire(import.meta.url);
 
 /**
- * mlcycle's version, from its package.json (two folders above this file): recorded in bundles so
- * a bundle says which mlcycle made it.
+ * mlcycle's version, from its package.json (core finds it, from sources and from dist/ alike):
+ * recorded in bundles so a bundle says which mlcycle made it.
  * @example
  * mlcycleVersion() // '0.1.0'
  */
 export function mlcycleVersion(): string {
-  return readVersion(new URL('../../package.json', import.meta.url));
+  return readVersion(mlcycleManifest);
 }
 
 /**
