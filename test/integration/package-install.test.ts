@@ -25,8 +25,8 @@ const require = createRequire(import.meta.url);
 
 // Children get a clean environment: no npm_* of an enclosing `npm test`, no jest's NODE_OPTIONS, no workspace.
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_') && k !== 'NODE_OPTIONS' && k !== 'MLCYCLE_HOME'));
-const sh = (cmd: string, args: string[], cwd = app) =>
-  run(cmd, args, { cwd, env: { ...env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
+const sh = (cmd: string, args: string[], cwd = app, extraEnv: Record<string, string> = {}) =>
+  run(cmd, args, { cwd, env: { ...env, NO_COLOR: '1', ...extraEnv }, maxBuffer: 64 * 1024 * 1024 });
 const npx = (...args: string[]) => sh('npx', ['--no', '--', ...args]);
 
 let tarball: string;
@@ -83,6 +83,14 @@ describe('an application that installed the tarball', () => {
       expect(model.predictions).toEqual(cli.map((row) => Object.fromEntries(Object.keys(model.predictions[0]).map((k) => [k, row[k]]))));
       expect(Object.keys(model.predictions[0])).toEqual(['predicted', 'prob_Adelie', 'prob_Chinstrap', 'prob_Gentoo']);
     }
+  }, 120_000);
+
+  it('loadModel(models:/…) reads the registry the installed CLI wrote (SQLite from plain Node)', async () => {
+    const home = join(dir, 'home-registry');
+    await npx('mlcycle', '--home', home, 'models', 'register', 'bundles/knn', '--name', 'penguins');
+    const out = JSON.parse((await sh('node', ['app.mjs', 'rows.json', 'models:/penguins/1', 'bundles/knn'], app, { MLCYCLE_HOME: home })).stdout);
+    expect(out.models['models:/penguins/1']).toMatchObject({ name: 'penguins', version: 1 });
+    expect(out.models['models:/penguins/1'].predictions).toEqual(out.models['bundles/knn'].predictions);
   }, 120_000);
 
   it('trains from plain Node on worker threads (pool and forest workers from dist/): the same forest as the CLI', async () => {
