@@ -184,6 +184,10 @@ function renderShow(s: Shown, stream: NodeJS.WritableStream): void {
   for (const key of ['runId', 'dag', 'dagFile', 'params', 'dataDigest', 'mlcycleVersion', 'metrics', 'signedBy']) {
     if (l[key] !== undefined && l[key] !== null) stream.write(`  ${key}: ${typeof l[key] === 'string' ? l[key] : JSON.stringify(l[key])}\n`);
   }
+  const nodes = l.runNodes as Record<string, { task: string; codeDigest: string | null }> | undefined;
+  if (nodes) stream.write(`  code: ${Object.entries(nodes).map(([id, n]) => `${id} ${n.codeDigest ? n.codeDigest.slice(0, 12) : '-'}`).join(', ')}\n`);
+  const data = l.dataFiles as Record<string, string> | undefined;
+  if (data) for (const [file, digest] of Object.entries(data)) stream.write(`  data file: ${file} sha256 ${digest}\n`);
   if (Object.keys(v.tags).length) stream.write(`  tags: ${Object.entries(v.tags).map(([k, t]) => `${k}=${t}`).join(', ')}\n`);
 }
 
