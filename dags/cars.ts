@@ -51,6 +51,6 @@ export default dag('cars', (b) => {
   const { predictions } = b.add('predict', predict, { model, table: testX });
   const { metrics, details } = b.add('evaluate', evaluate, { predictions, train: trainX, problem });
   b.add('report', report, { metrics, details, problem, model });
-  const exported = b.add('export', bundle, { model, transform, problem, schema, metrics }, { out, name: 'cars' });
+  const exported = b.add('export', bundle, { model, transform, problem, schema, metrics, reference: trainRows }, { out, name: 'cars' });
   return { metrics, bundle: exported.bundle };
 });

@@ -50,7 +50,7 @@ export default dag('penguins', (b) => {
   const { predictions } = b.add('predict', predict, { model, table: testX });
   const { metrics, details } = b.add('evaluate', evaluate, { predictions, train: trainX, problem });
   b.add('report', report, { metrics, details, problem, model });
-  const exported = b.add('export', bundle, { model, transform, problem, schema, metrics }, { out, name: 'penguins' });
+  const exported = b.add('export', bundle, { model, transform, problem, schema, metrics, reference: train }, { out, name: 'penguins' });
   // The raw held-out rows (before preprocessing): each registered bundle applies its own.
   const { decision } = b.add('register', register, { bundle: exported.bundle, test, problem }, { name: 'penguins', alias: 'champion', threshold: minAccuracy });
   return { metrics, bundle: exported.bundle, decision };

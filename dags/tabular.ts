@@ -96,7 +96,7 @@ export default dag('tabular', (b) => {
   const oofEval = b.add('evaluate', evaluate, { predictions: oof, train: clean, problem });
   b.add('report', report, { metrics: oofEval.metrics, details: oofEval.details, problem, model });
   const name = path.basename(bundleDir);
-  const exported = b.add('export', bundle, { model, transform, problem, schema, metrics }, { out: bundleDir, name });
+  const exported = b.add('export', bundle, { model, transform, problem, schema, metrics, reference: clean }, { out: bundleDir, name });
   return { cv, bundle: exported.bundle };
 });
 

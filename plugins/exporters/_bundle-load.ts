@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { IntegrityError, MlcycleError } from '../../core/index.ts';
 import type { ModelSpec, TransformSpec } from '../kinds.ts';
+import { parseBundleProfile, REFERENCE_PROFILE_FILE, type BundleProfile } from '../monitor/bundle-profile.ts';
 import { checkTransform } from '../transformers/steps.ts';
 import { openBundleRoot, readBundleFile, type Refuse } from './_bundle-read.ts';
 import { sha256 } from './_digest.ts';
@@ -20,6 +21,8 @@ export interface Bundle {
   transform: TransformSpec;
   /** Fingerprint of the public key whose signature was verified; null when no key was configured. */
   verifiedBy: string | null;
+  /** reference-profile.json (what monitoring compares new data to); null in bundles exported before it existed. */
+  referenceProfile: BundleProfile | null;
 }
 
 /** What loadBundle must verify beyond the manifest's checksums. */
@@ -83,7 +86,8 @@ export async function loadBundle(dir: string, options: LoadBundleOptions = {}): 
   if (!files['preprocessing.json']) refuse('manifest.json does not list preprocessing.json');
   const transform = readTransform(files['preprocessing.json']!, refuse);
   const model = asIntegrity(() => readModelFiles(files), refuse);
-  return { dir: abs, manifest, model, transform, verifiedBy: publicKey ? keyFingerprint(publicKey) : null };
+  const referenceProfile = files[REFERENCE_PROFILE_FILE] ? readProfile(files[REFERENCE_PROFILE_FILE]!, refuse) : null;
+  return { dir: abs, manifest, model, transform, verifiedBy: publicKey ? keyFingerprint(publicKey) : null, referenceProfile };
 }
 
 function configuredKey(options: LoadBundleOptions): KeyObject | undefined {
@@ -98,6 +102,12 @@ function readTransform(bytes: Uint8Array, refuse: Refuse): TransformSpec {
   const spec = parsed.value;
   asIntegrity(() => checkTransform(spec), refuse, 'preprocessing.json: ');
   return spec as TransformSpec;
+}
+
+function readProfile(bytes: Uint8Array, refuse: Refuse): BundleProfile {
+  const parsed = parseJsonBytes(bytes);
+  if (!parsed.ok) return refuse(`${REFERENCE_PROFILE_FILE} ${parsed.why}`);
+  return asIntegrity(() => parseBundleProfile(parsed.value), refuse);
 }
 
 /** Runs a reader of bundle content; its own errors (which name positions, never content) become refusals. */

@@ -43,9 +43,9 @@ export async function predictInputRow(dir: string, o: { rows: number; reps: numb
   const csv = join(dir, 'new-penguins.csv');
   writePenguinInput(csv, o.rows);
   const trained = await trainPenguins('tree');
-  const { model, transform, problem, schema } = trained;
+  const { model, transform, problem, schema, reference } = trained;
   const out = join(dir, 'bundle');
-  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 } }, { out, name: 'penguins' });
+  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 }, reference }, { out, name: 'penguins' });
   const { manifest } = await loadBundle(out);
   if (!manifest.inputContract) throw new Error('the exported manifest has no input contract: the bench would time the old checks');
 

@@ -69,7 +69,7 @@ describe('mlcycle models: register, alias with history, show, predict models:/',
     expect(a.lineage.dataDigest).toMatch(/^[0-9a-f]{64}$/);
     expect(a.manifestSha256).toBe(sha(readFileSync(join(bundle, 'manifest.json'))));
     expect(b.dir).toBe(join(home, 'models', 'penguins', '2'));
-    expect(readdirSync(b.dir).sort()).toEqual(['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json'].filter((f) => existsSync(join(bundle, f))).sort());
+    expect(readdirSync(b.dir).sort()).toEqual(['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json', 'reference-profile.json'].filter((f) => existsSync(join(bundle, f))).sort());
     // Nothing left staged once both are in place.
     expect(readdirSync(join(home, 'models', '.tmp'))).toEqual([]);
   }, 60_000);

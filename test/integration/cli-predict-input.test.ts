@@ -23,8 +23,8 @@ const write = (name: string, content: string | Uint8Array) => {
 const predict = (...args: string[]) => runCli(['predict', 'b', ...args], { cwd: dir });
 
 beforeAll(async () => {
-  const { model, transform, problem, schema } = await trainPenguins('tree');
-  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 } }, { out: join(dir, 'b'), name: 'penguins' });
+  const { model, transform, problem, schema, reference } = await trainPenguins('tree');
+  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 }, reference }, { out: join(dir, 'b'), name: 'penguins' });
 }, 60_000);
 
 describe('predict reads new data as training does (exit 2, file:line: what. fix)', () => {

@@ -23,9 +23,9 @@ let root: string;
 let tree: Trained;
 
 async function exportTo(dir: string, runId = 'run-parent'): Promise<void> {
-  const { model, transform, problem, schema } = tree;
+  const { model, transform, problem, schema, reference } = tree;
   const ctx = makeContext({ run: { id: runId, dag: 'penguins', params: {} } });
-  await runTask(bundle, { model, transform, problem, schema, metrics }, { out: dir, name: 'penguins' }, ctx);
+  await runTask(bundle, { model, transform, problem, schema, metrics, reference }, { out: dir, name: 'penguins' }, ctx);
 }
 
 /** A process that trains, waits for `go`, then exports to `out` `times` times, each with its own run id. */
@@ -37,12 +37,12 @@ import { bundle } from ${at('plugins/exporters/bundle.ts')};
 import { makeContext, runTask } from ${at('test/helpers/task-context.ts')};
 import { trainPenguins } from ${at('test/plugins/exporters-fixture.ts')};
 const [out, go, tag, times] = process.argv.slice(2);
-const { model, transform, problem, schema } = await trainPenguins('tree');
+const { model, transform, problem, schema, reference } = await trainPenguins('tree');
 process.stderr.write('ready\\n');
 while (!existsSync(go)) await new Promise((r) => setTimeout(r, 5));
 for (let i = 0; i < Number(times); i++) {
   const ctx = makeContext({ run: { id: tag + '-' + i, dag: 'penguins', params: {} } });
-  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.95 } }, { out, name: 'penguins' }, ctx);
+  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.95 }, reference }, { out, name: 'penguins' }, ctx);
 }
 process.stderr.write('done\\n');
 `;
@@ -89,7 +89,7 @@ describe('writeFolderAtomically', () => {
       // One whole bundle (every file matches its manifest), written by the last export of a or b.
       const loaded = await loadBundle(out);
       expect(loaded.manifest.lineage.runId).toMatch(/^[ab]-14$/);
-      expect((await readdir(out)).sort()).toEqual(['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json']);
+      expect((await readdir(out)).sort()).toEqual(['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json', 'reference-profile.json']);
       expect((await readdir(dir)).sort()).toEqual(['bundle', 'go']);
     }
   }, 240_000);

@@ -31,9 +31,9 @@ const keys = { a: { priv: '', pub: '', fp: '' }, b: { priv: '', pub: '', fp: '' 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 async function exportTo(dir: string, params: Record<string, unknown> = {}) {
-  const { model, transform, problem, schema } = tree;
+  const { model, transform, problem, schema, reference } = tree;
   const ctx = makeContext({ run: { id: 'run-1', dag: 'penguins', params: {} } });
-  return (await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 } }, { out: dir, name: 'penguins', ...params }, ctx)).bundle;
+  return (await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 }, reference }, { out: dir, name: 'penguins', ...params }, ctx)).bundle;
 }
 
 /** A fresh copy of the unsigned bundle. */
@@ -162,7 +162,7 @@ describe('signed bundles (ed25519)', () => {
   beforeAll(async () => {
     signed = path.join(root, 'signed');
     const out = await exportTo(signed, { signingKey: keys.a.priv });
-    expect(out.files).toEqual(['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json', 'signature.json']);
+    expect(out.files).toEqual(['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json', 'reference-profile.json', 'signature.json']);
     expect(out.signedBy).toBe(keys.a.fp);
     // An edit that changes predictions: the first standardize mean moves; then the manifest is re-sealed.
     edited = path.join(root, 'signed-edited');

@@ -18,8 +18,8 @@ const metrics = { accuracy: 0.95, baseline_accuracy: 0.44 };
 const run = { id: 'run-123', dag: 'penguins', file: 'dags/penguins.ts', params: { algorithm: 'tree' } };
 
 async function exportTo(dir: string, trained: Trained, name = 'penguins') {
-  const { model, transform, problem, schema } = trained;
-  return (await runTask(bundle, { model, transform, problem, schema, metrics }, { out: dir, name }, makeContext({ run }))).bundle;
+  const { model, transform, problem, schema, reference } = trained;
+  return (await runTask(bundle, { model, transform, problem, schema, metrics, reference }, { out: dir, name }, makeContext({ run }))).bundle;
 }
 
 /** A fresh copy of a valid bundle, to tamper with. */
@@ -40,7 +40,7 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
     const out = await exportTo(path.join(root, 'tree'), tree);
     const manifestBytes = await readFile(path.join(root, 'tree', 'manifest.json'));
     const manifestSha256 = createHash('sha256').update(manifestBytes).digest('hex');
-    expect(out).toEqual({ path: path.join(root, 'tree'), name: 'penguins', files: ['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json'], manifestSha256 });
+    expect(out).toEqual({ path: path.join(root, 'tree'), name: 'penguins', files: ['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json', 'reference-profile.json'], manifestSha256 });
     // verifyOutputs: the cached result holds while the folder has this manifest, and not after a change.
     expect(bundle.verifyOutputs!({ bundle: out }, { out: out.path, name: 'penguins', signingKey: null })).toBe(true);
     const manifest = JSON.parse(manifestBytes.toString('utf8'));
@@ -54,7 +54,7 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
     expect(manifest.features.map((f: { name: string }) => f.name)).toEqual(
       ['Island', 'Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Sex'],
     );
-    expect(Object.keys(manifest.files).sort()).toEqual(['arrays.bin', 'model.json', 'preprocessing.json']);
+    expect(Object.keys(manifest.files).sort()).toEqual(['arrays.bin', 'model.json', 'preprocessing.json', 'reference-profile.json']);
     // The rename left no temp folders beside the bundle.
     expect((await readdir(root)).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -83,7 +83,7 @@ describe('exporters/bundle → loadBundle → predictBundle', () => {
   it('round-trips a model holding typed arrays through model.json + arrays.bin, byte for byte', async () => {
     const logreg = await trainPenguins('logreg');
     const out = await exportTo(path.join(root, 'logreg'), logreg);
-    expect(out.files).toEqual(['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json']);
+    expect(out.files).toEqual(['arrays.bin', 'manifest.json', 'model.json', 'preprocessing.json', 'reference-profile.json']);
     const loaded = await loadBundle(out.path);
     const coef = (m: ModelSpec) => (m.classical as { coef: Float64Array }).coef;
     expect(coef(loaded.model)).toBeInstanceOf(Float64Array);

@@ -16,6 +16,8 @@ export interface Trained {
   transform: TransformSpec;
   model: ModelSpec;
   testX: ColumnTable;
+  /** The train rows before preprocessing: exporters/bundle's `reference` input. */
+  reference: ColumnTable;
 }
 
 /** Penguins, every 3rd row held out; nulls kept (the Transform imputes them). */
@@ -41,5 +43,5 @@ export async function trainPenguins(algorithm: 'tree' | 'logreg'): Promise<Train
   const { model } = algorithm === 'tree'
     ? await runTask(decisionTree, { train: trainX, problem }, { maxDepth: 4 })
     : await runTask(logisticRegression, { train: trainX, problem }, { C: 1 });
-  return { rows, problem, schema, transform, model, testX: applyTransform(from(rows.test), transform) };
+  return { rows, problem, schema, transform, model, testX: applyTransform(from(rows.test), transform), reference: train };
 }

@@ -31,8 +31,8 @@ async function predict(...args: string[]): Promise<{ stdout: string; stderr: str
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'mlcycle-predict-'));
   tree = await trainPenguins('tree');
-  const { model, transform, problem, schema } = tree;
-  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 } }, { out: path.join(root, 'penguins'), name: 'penguins' });
+  const { model, transform, problem, schema, reference } = tree;
+  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 }, reference }, { out: path.join(root, 'penguins'), name: 'penguins' });
   // One held-out penguin has Sex '.', a category training never saw: by design predict refuses it
   // (test/plugins/predict-strict-input.test.ts covers that row); these tests use the valid rows.
   features = tree.rows.test.map(({ Species, ...rest }) => rest).filter((r) => r.Sex !== '.');

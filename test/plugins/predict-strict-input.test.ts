@@ -33,8 +33,8 @@ const good = 'Torgersen,39.1,18.7,181,3750,MALE';
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'mlcycle-strict-'));
   tree = await trainPenguins('tree');
-  const { model, transform, problem, schema } = tree;
-  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 } }, { out: path.join(dir, 'b'), name: 'penguins' });
+  const { model, transform, problem, schema, reference } = tree;
+  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.9 }, reference }, { out: path.join(dir, 'b'), name: 'penguins' });
   loaded = await loadBundle(path.join(dir, 'b'));
   rows = tree.rows.test.map(({ Species, ...rest }) => rest);
 });

@@ -86,7 +86,7 @@ export const SUPPORT_MODULES = new Set([
   'exporters/input-check.ts', 'exporters/bundle-io.ts', 'loaders/read-table.ts', 'algorithms/cart-trees.ts',
   'evaluators/render-svg.ts', 'evaluators/html-escape.ts', 'evaluators/score.ts',
   // Drift statistics (issue 9): the monitor tasks will be built on them.
-  ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift'].map((f) => `monitor/${f}.ts`),
+  ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift', 'bundle-profile'].map((f) => `monitor/${f}.ts`),
   // The model registry (issue 9): what `models`, `predict models:/…` and later `serve` use.
   'registry/model-registry.ts', 'registry/export-version.ts',
   // The serving module (issue 9): loadModel, what predict, serve, monitor and applications load models with.
