@@ -21,8 +21,8 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'mlcycle-load-model-'));
   tree = await trainPenguins('tree');
   bundleDir = path.join(root, 'bundle');
-  const { model, transform, problem, schema } = tree;
-  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.95 } }, { out: bundleDir, name: 'penguins' }, makeContext({ run }));
+  const { model, transform, problem, schema, reference } = tree;
+  await runTask(bundle, { model, transform, problem, schema, metrics: { accuracy: 0.95 }, reference }, { out: bundleDir, name: 'penguins' }, makeContext({ run }));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
