@@ -5,6 +5,8 @@ export const ExitCode = {
   failed: 1,
   /** Bad usage, a DAG file that does not load, or a DAG that does not validate. */
   usage: 2,
+  /** `monitor`: the data has drifted (at least the --drift-share of its features); the check itself succeeded. */
+  drift: 3,
   /** Cancelled by Ctrl-C / SIGTERM (128 + SIGINT, as shells report it). */
   cancelled: 130,
 } as const;

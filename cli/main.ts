@@ -7,6 +7,7 @@ import { registerPlan } from './commands/plan.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerKeygen } from './commands/keygen.ts';
 import { registerModels } from './commands/models.ts';
+import { registerMonitor } from './commands/monitor.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerServe } from './commands/serve.ts';
@@ -60,6 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSweeps(program, ctx);
   registerModels(program, ctx);
   registerServe(program, ctx);
+  registerMonitor(program, ctx);
   return program;
 }
 

@@ -8,9 +8,11 @@ import { predictRows, type Bundle } from '../exporters/bundle-io.ts';
 import { PREDICTION_FEATURE, type BundleProfile } from './bundle-profile.ts';
 import { detectDrift, type DriftOptions, type DriftReport } from './dataset-drift.ts';
 import type { FeatureDrift } from './drift-tests.ts';
+import { distribution, type Distribution } from './_distributions.ts';
 import { requireFeatures, scoreLabelled, tableOfRows, type Performance } from './_monitor-parts.ts';
 
 export type { Performance } from './_monitor-parts.ts';
+export type { Distribution } from './_distributions.ts';
 
 /** The model being monitored: a LoadedModel (plugins/serving/load-model.ts) fits, so does a bare bundle wrapped. */
 export interface MonitoredModel {
@@ -55,6 +57,8 @@ export interface MonitorReport {
   target: FeatureDrift | null;
   /** Scores on the labelled rows next to the bundle's own metrics; null without labels. */
   performance: Performance | null;
+  /** Reference against current shares per feature, prediction and label: what reports draw (bounded: 20 bins or 30 categories each). */
+  distributions: { features: Distribution[]; prediction: Distribution | null; target: Distribution | null };
   /** Things the reader should know (rows not predicted, a label set the scorer refused). */
   notes: string[];
 }
@@ -105,6 +109,11 @@ export async function monitorModel(model: MonitoredModel, rows: ColumnTable | re
   const predictionDrift = profile.prediction ? detectDrift(profile.prediction, { [PREDICTION_FEATURE]: predicted }, driftOptions).features[0]! : null;
   if (!profile.prediction) notes.push('the reference profile has no prediction distribution; prediction drift is not reported');
   const target = labelled && profile.target ? detectDrift(profile.target, columns([problem.target]), driftOptions).features[0]! : null;
+  const distributions = {
+    features: profile.features.features.map((f) => distribution(f, table.array(f.name) as ArrayLike<unknown>)),
+    prediction: profile.prediction ? distribution(profile.prediction.features[0]!, predicted) : null,
+    target: target && profile.target ? distribution(profile.target.features[0]!, table.array(problem.target) as ArrayLike<unknown>) : null,
+  };
   return {
     model: { uri: model.uri, name: model.name, version: model.version, algorithm: bundle.manifest.model.algorithm, task: problem.task, target: problem.target },
     rows: n,
@@ -113,6 +122,7 @@ export async function monitorModel(model: MonitoredModel, rows: ColumnTable | re
     prediction: { source: given === undefined ? 'model' : 'log', predicted: predicted.length, notPredicted: n - predicted.length, drift: predictionDrift },
     target,
     performance,
+    distributions,
     notes,
   };
 }
