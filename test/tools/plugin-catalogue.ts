@@ -85,8 +85,8 @@ export const SUPPORT_MODULES = new Set([
   'algorithms/define-algorithm.ts', 'algorithms/registry.ts', 'algorithms/hyperparameters.ts', 'algorithms/predict-table.ts', 'transformers/steps.ts',
   'exporters/input-check.ts', 'exporters/bundle-io.ts', 'loaders/read-table.ts', 'algorithms/cart-trees.ts',
   'evaluators/render-svg.ts', 'evaluators/html-escape.ts', 'evaluators/score.ts',
-  // Drift statistics (issue 9): the monitor tasks will be built on them.
-  ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift', 'bundle-profile'].map((f) => `monitor/${f}.ts`),
+  // Drift statistics, the bundle's reference profile and monitorModel (issue 9): `mlcycle monitor` and the drift-check task use them.
+  ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift', 'bundle-profile', 'monitor-model', 'monitor-json', 'monitor-html', 'read-prediction-log'].map((f) => `monitor/${f}.ts`),
   // The model registry (issue 9): what `models`, `predict models:/…` and later `serve` use.
   'registry/model-registry.ts', 'registry/export-version.ts',
   // The serving module (issue 9): loadModel, what predict, serve, monitor and applications load models with.
