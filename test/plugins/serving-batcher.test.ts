@@ -16,9 +16,9 @@ let model: LoadedModel;
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'mlcycle-batcher-'));
   tree = await trainPenguins('tree');
-  const { model: m, transform, problem, schema } = tree;
+  const { model: m, transform, problem, schema, reference } = tree;
   const dir = path.join(root, 'bundle');
-  await runTask(bundle, { model: m, transform, problem, schema, metrics: { accuracy: 0.95 } }, { out: dir, name: 'penguins' },
+  await runTask(bundle, { model: m, transform, problem, schema, metrics: { accuracy: 0.95 }, reference }, { out: dir, name: 'penguins' },
     makeContext({ run: { id: 'r', dag: 'penguins', params: {} } }));
   model = await loadModel(dir);
 });
