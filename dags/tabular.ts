@@ -19,12 +19,8 @@ import { cvMetrics } from '../plugins/evaluators/cv-metrics.ts';
 import { evaluate } from '../plugins/evaluators/evaluate.ts';
 import { report } from '../plugins/evaluators/report.ts';
 import { bundle } from '../plugins/exporters/bundle.ts';
-import { arrowLoader } from '../plugins/loaders/arrow.ts';
 import { csvLoader } from '../plugins/loaders/csv.ts';
-import { jsonLoader } from '../plugins/loaders/json.ts';
-import { ndjsonLoader } from '../plugins/loaders/ndjson.ts';
-import { parquetLoader } from '../plugins/loaders/parquet.ts';
-import { tsvLoader } from '../plugins/loaders/tsv.ts';
+import { loaderExtensions, loaderFor, type FileLoader } from '../plugins/loaders/by-extension.ts';
 import { defineProblem } from '../plugins/problem/define.ts';
 import { autoKFold } from '../plugins/splitters/auto-k-fold.ts';
 import { selectFold } from '../plugins/splitters/select-fold.ts';
@@ -33,10 +29,6 @@ import { concatRows } from '../plugins/transformers/concat-rows.ts';
 import { autoPreprocess } from '../plugins/transformers/auto-preprocess.ts';
 import { inferSchema } from '../plugins/validators/infer-schema.ts';
 
-const LOADERS = {
-  csv: csvLoader, tsv: tsvLoader, tab: tsvLoader, txt: tsvLoader, json: jsonLoader, ndjson: ndjsonLoader,
-  jsonl: ndjsonLoader, parquet: parquetLoader, arrow: arrowLoader, feather: arrowLoader, ipc: arrowLoader,
-} as const;
 
 export default dag('tabular', (b) => {
   const data = b.param('data', Type.String({ description: 'CSV, TSV, JSON, NDJSON, Parquet or Arrow file (by extension), relative to the working folder.' }), '');
@@ -53,10 +45,9 @@ export default dag('tabular', (b) => {
     !target && "param 'target' is required: the column to predict. Pass it as --param target=<column>",
     ...buildTimeMismatch(task, algorithm),
   ].filter((p): p is string => typeof p === 'string');
-  const ext = path.extname(data).slice(1).toLowerCase();
-  const loader = LOADERS[ext as keyof typeof LOADERS];
+  const loader = loaderFor(data);
   if (data && !loader) {
-    problems.push(`param 'data': cannot tell the format of '${data}' from its extension; use one of ${Object.keys(LOADERS).map((e) => `.${e}`).join(', ')}`);
+    problems.push(`param 'data': cannot tell the format of '${data}' from its extension; use one of ${loaderExtensions()}`);
   }
   if (problems.length) throw new ValidationError(problems.map((p) => `dag 'tabular' › ${p}`).join('\n'));
 
@@ -101,7 +92,7 @@ export default dag('tabular', (b) => {
 });
 
 /** The loader node; the file path is absolute so the loader and the cache key agree on the file. */
-function addLoader(b: DagBuilder, loader: (typeof LOADERS)[keyof typeof LOADERS], file: string): { table: OutputRef<'Table'> } {
+function addLoader(b: DagBuilder, loader: FileLoader, file: string): { table: OutputRef<'Table'> } {
   // Every loader takes `path` and outputs `table`; the union is too wide for add's inference.
   return b.add('load', loader as typeof csvLoader, {}, { path: file });
 }

@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { ExitCode, UsageError } from '../exit-codes.ts';
 import { resolveHome } from '../home.ts';
+import { homeOf } from '../options.ts';
+import { collect } from '../params.ts';
 import { monitorText } from './monitor-text.ts';
+import { retrain, retrainText, type RetrainOutcome } from './monitor-retrain.ts';
 
 interface MonitorFlags {
   data?: string;
@@ -15,6 +18,8 @@ interface MonitorFlags {
   distance?: string;
   driftShare?: string;
   publicKey?: string;
+  retrain?: string;
+  param: string[];
 }
 
 /**
@@ -41,6 +46,8 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .option('--distance <d>', 'Wasserstein / Jensen–Shannon (references over 1,000 values): drift when the distance is at least this (default 0.1)')
     .option('--drift-share <share>', 'dataset drift when at least this share of features drifted (default 0.5)')
     .option('--public-key <file>', 'require a bundle signed by this ed25519 public key (PEM); default env MLCYCLE_BUNDLE_PUBLIC_KEY')
+    .option('--retrain <dag-file>', 'on dataset drift, re-run this DAG (only its stale nodes run); its deploy/register gate decides whether the new model replaces the champion')
+    .option('-p, --param <name=value>', 'with --retrain: a DAG parameter for the re-run, e.g. data=new.csv (repeatable)', collect, [])
     .action(async (ref: string, flags: MonitorFlags, command: Command) => {
       ctx.exitCode = await monitorCommand(ref, flags, command, ctx);
     });
@@ -50,6 +57,7 @@ async function monitorCommand(ref: string, flags: MonitorFlags, command: Command
   if ((flags.data === undefined) === (flags.fromLog === undefined)) {
     throw new UsageError('monitor: give the rows to monitor with exactly one of --data <file> or --from-log <dir|file>');
   }
+  if (flags.param.length && flags.retrain === undefined) throw new UsageError('monitor: --param sets the params of the --retrain DAG; give --retrain <dag-file> too');
   const thresholds = {
     ...option(flags.pValue, '--p-value', (v) => v > 0 && v < 1, 'a p-value between 0 and 1 (exclusive), e.g. 0.01', 'pValue'),
     ...option(flags.distance, '--distance', (v) => v > 0, 'a distance > 0, e.g. 0.15', 'distance'),
@@ -105,14 +113,28 @@ async function monitorCommand(ref: string, flags: MonitorFlags, command: Command
       fail(err, '--report: ');
     }
   }
+  const drifted = result.drift.datasetDrift;
+  if (!flags.json) ctx.stdout.write(monitorText(result, { source: flags.data ?? flags.fromLog! }, ctx.stdout));
+  if (report) ctx.stderr.write(`wrote the drift report to ${report}\n`);
+  // Retrain only on dataset drift: a feature or two drifting is reported, not acted on.
+  let retrained: RetrainOutcome | undefined;
+  if (flags.retrain !== undefined) {
+    if (drifted) {
+      ctx.stderr.write(`dataset drift: retraining with ${flags.retrain}${flags.param.length ? ` --param ${flags.param.join(' --param ')}` : ''}\n`);
+      retrained = await retrain(flags.retrain, flags.param, { cache: true }, homeOf(command, ctx), ctx);
+      ctx.stderr.write(retrainText(retrained));
+    } else {
+      ctx.stderr.write('no dataset drift: nothing retrained\n');
+    }
+  }
   if (flags.json) {
     const { monitorReportJson } = await import('../../plugins/monitor/monitor-json.ts');
-    ctx.stdout.write(`${JSON.stringify(monitorReportJson(result), null, 2)}\n`);
-  } else {
-    ctx.stdout.write(monitorText(result, { source: flags.data ?? flags.fromLog! }, ctx.stdout));
+    const json = { ...monitorReportJson(result), ...(flags.retrain === undefined ? {} : { retrain: retrained ?? null }) };
+    ctx.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
-  if (report) ctx.stderr.write(`wrote the drift report to ${report}\n`);
-  return result.drift.datasetDrift ? ExitCode.drift : ExitCode.ok;
+  // A failed retraining run is the command's failure (its own exit code); otherwise 3 still says "drift".
+  if (retrained && retrained.code !== ExitCode.ok) return retrained.code;
+  return drifted ? ExitCode.drift : ExitCode.ok;
 }
 
 /** A numeric threshold flag, checked; `{}` when absent so detectDrift keeps its default. */

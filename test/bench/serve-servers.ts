@@ -52,10 +52,15 @@ function started(child: ChildProcess): Promise<RunningServer> {
       reject(e);
     };
     child.on('exit', (code) => fail(new Error(`server exited with ${code}:\n${err}`)));
+    let up = false;
     child.stderr!.on('data', (b: Buffer) => {
+      // Read to the end (a full pipe would block the server), but act on the first "at http://…" only:
+      // acting again would drop the exit listener stop() adds.
+      if (up) return;
       err += b.toString();
       const m = /at (http:\/\/[^\s]+)/.exec(err);
       if (!m) return;
+      up = true;
       clearTimeout(timer);
       child.removeAllListeners('exit');
       resolve({ url: m[1]!.replace(/\/$/, ''), stop: () => stop(child) });
