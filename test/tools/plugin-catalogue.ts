@@ -88,7 +88,7 @@ export const SUPPORT_MODULES = new Set([
   // Drift statistics, the bundle's reference profile and monitorModel (issue 9): `mlcycle monitor` and the drift-check task use them.
   ...['ks', 'chi-squared', 'wasserstein', 'jensen-shannon', 'psi', 'profile', 'drift-tests', 'dataset-drift', 'bundle-profile', 'monitor-model', 'monitor-json', 'monitor-html', 'read-prediction-log'].map((f) => `monitor/${f}.ts`),
   // The model registry (issue 9): what `models`, `predict models:/…` and later `serve` use.
-  'registry/model-registry.ts', 'registry/export-version.ts',
+  'registry/model-registry.ts', 'registry/export-version.ts', 'loaders/by-extension.ts',
   // The serving module (issue 9): loadModel, what predict, serve, monitor and applications load models with.
   'serving/load-model.ts', 'serving/prediction-columns.ts',
   // The model server (issue 9): what `mlcycle serve` runs and applications embed.
