@@ -8,7 +8,7 @@
  *   mlcycle models show penguins        # versions, the champion, and why each alias move happened
  */
 import { fileURLToPath } from 'node:url';
-import { dag, Type, ValidationError } from '../core/index.ts';
+import { dag, Type } from '../core/index.ts';
 import { mlp } from '../plugins/algorithms/mlp.ts';
 import { predict } from '../plugins/algorithms/predict.ts';
 import { dropDuplicates } from '../plugins/cleaners/drop-duplicates.ts';
@@ -18,7 +18,8 @@ import { report } from '../plugins/evaluators/report.ts';
 import { register } from '../plugins/deploy/register.ts';
 import { bundle } from '../plugins/exporters/bundle.ts';
 import { csvLoader } from '../plugins/loaders/csv.ts';
-import { loaderExtensions, loaderFor } from '../plugins/loaders/by-extension.ts';
+import { loaderFor } from '../plugins/loaders/by-extension.ts';
+import { jsonLoader } from '../plugins/loaders/json.ts';
 import { defineProblem } from '../plugins/problem/define.ts';
 import { stratifiedTrainTest } from '../plugins/splitters/stratified-train-test.ts';
 import { apply } from '../plugins/transformers/apply.ts';
@@ -38,9 +39,9 @@ export default dag('penguins', (b) => {
   const out = b.param('out', Type.String(), 'bundles/penguins');
   const minAccuracy = b.param('minAccuracy', Type.Number({ minimum: 0, maximum: 1 }), 0.9);
 
-  // By extension, so the same DAG retrains on new rows in another format: --param data=new-penguins.csv.
-  const loader = loaderFor(data);
-  if (!loader) throw new ValidationError(`dag 'penguins' › param 'data': cannot tell the format of '${data}' from its extension; use one of ${loaderExtensions()}`);
+  // By extension, so the same DAG retrains on new rows in another format (--param data=new-penguins.csv);
+  // anything else is read as JSON, as it always was here (and refused by the JSON loader if it is not).
+  const loader = loaderFor(data) ?? jsonLoader;
   const { table: raw } = b.add('load', loader as typeof csvLoader, {}, { path: data });
   const { problem } = b.add('define', defineProblem, { table: raw }, { target: 'Species', metric: 'accuracy' });
   const { schema } = b.add('validate', inferSchema, { table: raw });

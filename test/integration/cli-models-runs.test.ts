@@ -1,6 +1,7 @@
 /**
  * Issue 9, registry: `models register <run-id>` (the run's export, with the run's code and data digests in
  * the lineage) and `models export` (a registered version out as a verified bundle folder), on a real run.
+ * The DAG's own gate registers 'penguins' in the same workspace; these registrations use another name.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
@@ -27,7 +28,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('models register <run-id> and models export', () => {
   it('registers the export of a run by id prefix, with code digests per node and the data file digest', async () => {
-    const r = await cli(['models', 'register', runId.slice(0, 17), '--name', 'penguins', '--json']);
+    const r = await cli(['models', 'register', runId.slice(0, 17), '--name', 'byrun', '--json']);
     expect(r.code).toBe(0);
     const v = JSON.parse(r.stdout);
     expect(v.version).toBe(1);
@@ -37,7 +38,7 @@ describe('models register <run-id> and models export', () => {
     const sha = createHash('sha256').update(readFileSync(penguinsFile)).digest('hex');
     expect(Object.values(v.lineage.dataFiles)).toContain(sha);
     // The folder form finds the same run through the manifest and records the same lineage.
-    const again = JSON.parse((await cli(['models', 'register', bundle, '--name', 'penguins', '--json'])).stdout);
+    const again = JSON.parse((await cli(['models', 'register', bundle, '--name', 'byrun', '--json'])).stdout);
     expect(again.lineage.runNodes).toEqual(v.lineage.runNodes);
   });
 
@@ -49,20 +50,20 @@ describe('models register <run-id> and models export', () => {
     // Another run writes over the same folder: the first run's export is gone from it.
     const overwrite = await cli(['run', join(repoRoot, 'dags/penguins.ts'), '--param', `out=${other}`, '--param', 'maxIter=32']);
     expect(overwrite.code).toBe(0);
-    const r = await cli(['models', 'register', otherRun, '--name', 'penguins']);
+    const r = await cli(['models', 'register', otherRun, '--name', 'byrun']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/manifest\.json is not the one recorded/);
-    const unknown = await cli(['models', 'register', 'no-such-run', '--name', 'penguins']);
+    const unknown = await cli(['models', 'register', 'no-such-run', '--name', 'byrun']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/neither a bundle folder nor a run id/);
   }, 120_000);
 
   it('exports a registered version as a bundle predict accepts, and refuses a tampered copy or a foreign folder', async () => {
     const out = join(dir, 'exported');
-    const r = await cli(['models', 'export', 'penguins/1', out, '--json']);
+    const r = await cli(['models', 'export', 'byrun/1', out, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'penguins', version: 1, out });
-    expect(readdirSync(out).sort()).toEqual(readdirSync(join(home, 'models', 'penguins', '1')).sort());
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'byrun', version: 1, out });
+    expect(readdirSync(out).sort()).toEqual(readdirSync(join(home, 'models', 'byrun', '1')).sort());
     const rows = join(dir, 'rows.json');
     writeFileSync(rows, JSON.stringify([{ Island: 'Biscoe', 'Beak Length (mm)': 45.1, 'Beak Depth (mm)': 14.5, 'Flipper Length (mm)': 215, 'Body Mass (g)': 5000, Sex: 'FEMALE' }]));
     const predicted = await cli(['predict', out, rows, '--json']);
@@ -72,17 +73,17 @@ describe('models register <run-id> and models export', () => {
     const foreign = join(dir, 'foreign');
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'notes.txt'), 'mine\n');
-    const refused = await cli(['models', 'export', 'penguins@nope', foreign]);
+    const refused = await cli(['models', 'export', 'byrun@nope', foreign]);
     expect(refused.code).toBe(2);
-    const intoForeign = await cli(['models', 'export', 'penguins/1', foreign]);
+    const intoForeign = await cli(['models', 'export', 'byrun/1', foreign]);
     expect(intoForeign.code).toBe(2);
     expect(intoForeign.stderr).toMatch(/not an mlcycle bundle/);
     expect(readdirSync(foreign)).toEqual(['notes.txt']);
 
-    const modelFile = join(home, 'models', 'penguins', '2', 'model.json');
+    const modelFile = join(home, 'models', 'byrun', '2', 'model.json');
     chmodSync(modelFile, 0o644);
     writeFileSync(modelFile, `${readFileSync(modelFile, 'utf8')} `);
-    const tampered = await cli(['models', 'export', 'penguins/2', join(dir, 'never')]);
+    const tampered = await cli(['models', 'export', 'byrun/2', join(dir, 'never')]);
     expect(tampered.code).toBe(2);
     expect(existsSync(join(dir, 'never'))).toBe(false);
   });
