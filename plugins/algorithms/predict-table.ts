@@ -1,7 +1,7 @@
 import { table as columnTable, type ColumnTable } from 'arquero';
 import { DataError, NonRetryableError } from '../../core/index.ts';
 import type { ModelSpec } from '../kinds.ts';
-import { dense } from './_dense.ts';
+import { dense, type Dense } from './_dense.ts';
 import { featureDense } from './_features.ts';
 import type { Prediction } from './define-algorithm.ts';
 import { algorithmForModel } from './registry.ts';
@@ -18,7 +18,22 @@ import { algorithmForModel } from './registry.ts';
  */
 export async function predictTable(model: ModelSpec, table: ColumnTable, options: { signal?: AbortSignal } = {}): Promise<ColumnTable> {
   refuseRetiredFormat(model);
-  const x = featureDense(table, model.features);
+  const columns: Record<string, ArrayLike<unknown>> = await predictDense(model, featureDense(table, model.features), options);
+  if (table.columnNames().includes(model.target)) {
+    const actual = Array.from(table.array(model.target) as ArrayLike<unknown>);
+    columns.actual = model.task === 'regression' ? actual : actual.map((v) => (v === null || v === undefined ? null : String(v)));
+  }
+  return columnTable(columns) as ColumnTable;
+}
+
+/**
+ * {@link predictTable} on a feature matrix already in `model.features` order (what featureDense
+ * makes): the prediction columns by name, `predicted` and, for classifiers, `prob_<class>`.
+ * @example
+ * const { predicted } = await predictDense(model, featureDense(table, model.features));
+ */
+export async function predictDense(model: ModelSpec, x: Dense, options: { signal?: AbortSignal } = {}): Promise<Record<string, ArrayLike<unknown>>> {
+  refuseRetiredFormat(model);
   const n = x.rows;
   const k = model.classes?.length ?? 0;
   const regression = model.task === 'regression';
@@ -43,11 +58,7 @@ export async function predictTable(model: ModelSpec, table: ColumnTable, options
     columns.predicted = Array.from({ length: n }, (_, i) => classes[argmax(probs.data, i * k, k)]);
     classes.forEach((c, j) => (columns[`prob_${c}`] = Float64Array.from({ length: n }, (_, i) => probs.data[i * k + j])));
   }
-  if (table.columnNames().includes(model.target)) {
-    const actual = Array.from(table.array(model.target) as ArrayLike<unknown>);
-    columns.actual = regression ? actual : actual.map((v) => (v === null || v === undefined ? null : String(v)));
-  }
-  return columnTable(columns) as ColumnTable;
+  return columns;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 export { loadBundle, type Bundle, type LoadBundleOptions } from './_bundle-load.ts';
 export { predictBundle, predictRows, INVALID_REASON_COLUMN, type PredictRowsResult } from './_bundle-predict.ts';
+export { predictRowsFast } from './_fast-predict.ts';
 export type { InputRows } from './input-check.ts';
 export { generateSigningKeys, keyFingerprint, PUBLIC_KEY_ENV, readPublicKey, readSigningKey, SIGNING_KEY_ENV } from './_keys.ts';
 export { SIGNATURE_FILE, type BundleSignature } from './_signature.ts';

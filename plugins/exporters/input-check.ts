@@ -64,6 +64,27 @@ export function checkInputRows(
   options: CheckInputOptions = {},
 ): CheckedInput {
   const table = Array.isArray(input) ? from(input) : input;
+  const { fixed, kept, invalid, notes } = checkInputColumns(table, manifest, options);
+  const typed = Object.keys(fixed).length ? table.assign(fixed) : table;
+  return { table: kept.length === table.numRows() ? typed : pickRows(typed, kept), kept, invalid, notes };
+}
+
+/** {@link checkInputRows}'s verdict before it builds the table: the retyped feature columns by name (all rows). */
+export interface CheckedColumns {
+  /** Feature columns whose values change type (all input rows); the other columns stay as they came. */
+  fixed: Record<string, unknown[]>;
+  kept: number[];
+  invalid: InvalidRow[];
+  notes: string[];
+}
+
+/**
+ * {@link checkInputRows} without building the checked table (same checks, same errors): for callers
+ * that read the columns as arrays anyway (exporters/_fast-predict.ts).
+ * @example
+ * const { fixed, kept } = checkInputColumns(from(rows), bundle.manifest, { onInvalid: 'null' });
+ */
+export function checkInputColumns(table: ColumnTable, manifest: ContractSource, options: CheckInputOptions = {}): CheckedColumns {
   const tolerance = options.rangeTolerance ?? DEFAULT_RANGE_TOLERANCE;
   if (!Number.isFinite(tolerance) || tolerance < 0) {
     throw new ValidationError(`checkInputRows: rangeTolerance must be a finite number >= 0, got ${tolerance}`);
@@ -102,10 +123,9 @@ export function checkInputRows(
     throw new DataError(`${describeInvalid(invalid, n)}\nFix these rows, or choose what to do with invalid rows: `
       + `--on-invalid skip (leave them out) or --on-invalid null (keep them with an empty prediction and the reason).`);
   }
-  const typed = Object.keys(fixed).length ? table.assign(fixed) : table;
   const kept: number[] = [];
   for (let r = 0; r < n; r++) if (!reasons.has(r)) kept.push(r);
-  return { table: kept.length === n ? typed : pickRows(typed, kept), kept, invalid, notes };
+  return { fixed, kept, invalid, notes };
 }
 
 /**

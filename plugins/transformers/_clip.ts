@@ -63,8 +63,17 @@ export function applyClip(table: DataTable, step: ClipStep): DataTable {
   const out = new Map<string, Record<string, unknown>>();
   for (const { column, lower, upper } of step.columns) {
     const xs = numericValues(table, column, 'apply clip');
-    for (let i = 0; i < xs.length; i++) if (xs[i] === xs[i]) xs[i] = Math.min(upper, Math.max(lower, xs[i]));
+    for (let i = 0; i < xs.length; i++) if (xs[i] === xs[i]) xs[i] = clipped(xs[i], lower, upper);
     out.set(column, { [column]: numberColumn(xs) });
   }
   return replaceColumns(table, out);
+}
+
+/**
+ * One value held within [lower, upper]. Shared with the column-array path (columns-transform.ts).
+ * @example
+ * clipped(12, 0, 10); // 10
+ */
+export function clipped(x: number, lower: number, upper: number): number {
+  return Math.min(upper, Math.max(lower, x));
 }

@@ -74,7 +74,7 @@ export function fitMinMax(table: DataTable, opts: { columns: string[] }): MinMax
  * applyMinMax(test, step)
  */
 export function applyMinMax(table: DataTable, step: MinMaxStep): DataTable {
-  return mapColumns(table, step.columns, 'apply minmax', (c) => (x) => (c.max === c.min ? 0 : (x - c.min) / (c.max - c.min)));
+  return mapColumns(table, step.columns, 'apply minmax', (c) => (x) => minMaxScaled(x, c));
 }
 
 function mapColumns<C extends { column: string }>(
@@ -98,9 +98,22 @@ function mapColumns<C extends { column: string }>(
 /**
  * (x − mean) / std, or x − mean for a constant column. When x − mean overflows (values of opposite
  * sign near 1e308) it is computed as x/std − mean/std, which stays finite for any finite inputs.
+ * Shared with the column-array path (columns-transform.ts) so both compute the same bits.
+ * @example
+ * standardized(5, { mean: 3, std: 2 }); // 1
  */
-function standardized(x: number, c: { mean: number; std: number }): number {
+export function standardized(x: number, c: { mean: number; std: number }): number {
   if (c.std === 0) return x - c.mean;
   const d = x - c.mean;
   return Number.isFinite(d) ? d / c.std : x / c.std - c.mean / c.std;
+}
+
+/**
+ * One value min-max scaled: (x − min) / (max − min), 0 for a constant train column. Shared with the
+ * column-array path (columns-transform.ts) so both compute the same bits.
+ * @example
+ * minMaxScaled(5, { min: 0, max: 10 }); // 0.5
+ */
+export function minMaxScaled(x: number, c: { min: number; max: number }): number {
+  return c.max === c.min ? 0 : (x - c.min) / (c.max - c.min);
 }
