@@ -82,7 +82,7 @@ export interface AlgorithmInfo { name: string; supports: string[]; hyperparamete
  * plugins) use to work with the category's tasks, such as the algorithm registry.
  */
 export const SUPPORT_MODULES = new Set([
-  'algorithms/define-algorithm.ts', 'algorithms/registry.ts', 'algorithms/hyperparameters.ts', 'algorithms/predict-table.ts', 'transformers/steps.ts',
+  'algorithms/define-algorithm.ts', 'algorithms/registry.ts', 'algorithms/hyperparameters.ts', 'algorithms/predict-table.ts', 'transformers/steps.ts', 'transformers/columns-transform.ts',
   'exporters/input-check.ts', 'exporters/bundle-io.ts', 'loaders/read-table.ts', 'algorithms/cart-trees.ts',
   'evaluators/render-svg.ts', 'evaluators/html-escape.ts', 'evaluators/score.ts',
   // Drift statistics, the bundle's reference profile and monitorModel (issue 9): `mlcycle monitor` and the drift-check task use them.
