@@ -7,7 +7,7 @@ import { INVALID_REASON_COLUMN } from './_bundle-predict.ts';
 import { checkInputColumns, type CheckInputOptions } from './input-check.ts';
 
 /**
- * What `predictionColumns(predictOutputs(bundle, rows, options).outputs, bundle)` returns (one object
+ * What `predictionColumns(predictRows(bundle, rows, options).predictions, bundle)` returns (one object
  * per row: `predicted`, `prob_<class>`, and `invalid_reason` with `onInvalid: 'null'`), without an
  * arquero table per preprocessing step: the rows are checked by the same checks (checkInputColumns), then the
  * Transform runs on column arrays (transformers/columns-transform.ts) and the model on the matrix.

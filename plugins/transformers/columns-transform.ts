@@ -5,7 +5,7 @@
  * same per-value functions, to arrays. It covers the ordinary case only and says so by returning
  * undefined (a missing column, a non-number to scale, a step naming a column twice, an output name
  * colliding with another column, an unknown step): the caller then takes the table path, which
- * gives the canonical answer or error. test/plugins/columns-transform.test.ts proves both paths
+ * gives the canonical answer or error. test/plugins/fast-predict.test.ts proves both paths
  * predict the same bytes.
  */
 import type { TransformSpec } from '../kinds.ts';
