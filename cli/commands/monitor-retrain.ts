@@ -1,4 +1,4 @@
-import type { RunSummary } from '../../core/index.ts';
+import type { BuiltDag, RunSummary } from '../../core/index.ts';
 import type { GateDecision } from '../../plugins/deploy/gate-decision.ts';
 import type { CliContext } from '../context.ts';
 import { loadDag } from '../load-dag.ts';
@@ -20,15 +20,24 @@ export interface RetrainOutcome {
 }
 
 /**
+ * Builds (and so validates) the retraining DAG with its params. Called before monitoring starts, so a
+ * mistyped file or param fails at once, before a report is printed or written.
+ * @example
+ * const built = await buildRetrainDag('dags/penguins.ts', ['data=new.csv'], ctx);
+ */
+export function buildRetrainDag(file: string, params: readonly string[], ctx: CliContext): Promise<BuiltDag> {
+  return loadDag(ctx, file, { params: parseParamFlags(params), cwd: ctx.cwd });
+}
+
+/**
  * Re-runs the DAG after drift, exactly as `mlcycle run <file> --param …` would (live view, cache):
  * only the nodes the new params make stale execute. The DAG's deploy/register gate decides whether
  * the new model replaces the champion; this reads its decision from the run's results.
  * @example
- * const outcome = await retrain('dags/penguins.ts', ['data=new.csv'], {}, home, ctx);
+ * const outcome = await retrain(built, 'dags/penguins.ts', { cache: true }, home, ctx);
  * outcome.decision?.promoted; // true when the retrained model beat the champion
  */
-export async function retrain(file: string, params: readonly string[], flags: RunDagFlags, home: string, ctx: CliContext): Promise<RetrainOutcome> {
-  const built = await loadDag(ctx, file, { params: parseParamFlags(params), cwd: ctx.cwd });
+export async function retrain(built: BuiltDag, file: string, flags: RunDagFlags, home: string, ctx: CliContext): Promise<RetrainOutcome> {
   const { summary, code } = await runBuiltDag(built, flags, home, ctx);
   const { gateDecisionOf } = await import('../../plugins/deploy/gate-decision.ts');
   return {

@@ -6,7 +6,7 @@ import { resolveHome } from '../home.ts';
 import { homeOf } from '../options.ts';
 import { collect } from '../params.ts';
 import { monitorText } from './monitor-text.ts';
-import { retrain, retrainText, type RetrainOutcome } from './monitor-retrain.ts';
+import { buildRetrainDag, retrain, retrainText, type RetrainOutcome } from './monitor-retrain.ts';
 
 interface MonitorFlags {
   data?: string;
@@ -63,6 +63,8 @@ async function monitorCommand(ref: string, flags: MonitorFlags, command: Command
     ...option(flags.distance, '--distance', (v) => v > 0, 'a distance > 0, e.g. 0.15', 'distance'),
     ...option(flags.driftShare, '--drift-share', (v) => v > 0 && v <= 1, 'a share in (0, 1], e.g. 0.3', 'datasetShare'),
   };
+  // Built first: a bad DAG file or param fails before any monitoring is printed or written.
+  const retrainDag = flags.retrain === undefined ? undefined : await buildRetrainDag(flags.retrain, flags.param, ctx);
   const cwd = ctx.cwd;
   const source = resolve(cwd, (flags.data ?? flags.fromLog)!);
   const core = await import('../../core/index.ts');
@@ -118,10 +120,10 @@ async function monitorCommand(ref: string, flags: MonitorFlags, command: Command
   if (report) ctx.stderr.write(`wrote the drift report to ${report}\n`);
   // Retrain only on dataset drift: a feature or two drifting is reported, not acted on.
   let retrained: RetrainOutcome | undefined;
-  if (flags.retrain !== undefined) {
+  if (flags.retrain !== undefined && retrainDag) {
     if (drifted) {
       ctx.stderr.write(`dataset drift: retraining with ${flags.retrain}${flags.param.length ? ` --param ${flags.param.join(' --param ')}` : ''}\n`);
-      retrained = await retrain(flags.retrain, flags.param, { cache: true }, homeOf(command, ctx), ctx);
+      retrained = await retrain(retrainDag, flags.retrain, { cache: true }, homeOf(command, ctx), ctx);
       ctx.stderr.write(retrainText(retrained));
     } else {
       ctx.stderr.write('no dataset drift: nothing retrained\n');

@@ -6,7 +6,7 @@
  * new champion, and nothing is retrained.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, runCli, tempDir } from './cli-harness.ts';
 
@@ -64,6 +64,18 @@ describe('monitor --retrain', () => {
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/no dataset drift: nothing retrained/);
   }, 120_000);
+
+  it('refuses a retraining DAG that does not build before monitoring: exit 2, no report printed or written', async () => {
+    const r = await cli(['monitor', 'models:/penguins@champion', '--data', 'new.csv', '--report', 'drift.html', '--retrain', dagFile, '--param', 'maxIter=0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/maxIter/);
+    expect(r.stdout).toBe('');
+    expect(existsSync(join(dir, 'drift.html'))).toBe(false);
+    const missing = await cli(['monitor', 'models:/penguins@champion', '--data', 'new.csv', '--retrain', 'dags/nope.ts']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.ts/);
+    expect(missing.stdout).toBe('');
+  });
 
   it('refuses --param without --retrain (exit 2), before reading anything', async () => {
     const r = await cli(['monitor', 'models:/penguins@champion', '--data', 'new.csv', '--param', 'data=new.csv']);
