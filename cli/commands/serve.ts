@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
+import { mlcycleManifest } from '../../core/engine/mlcycle-root.ts';
 import { homeOf } from '../options.ts';
 import { parseServeFlags, type ServeFlags } from './serve-flags.ts';
 
@@ -72,7 +73,13 @@ async function serve(refs: string[], flags: ServeFlags, command: Command, ctx: C
     throw Object.assign(new UsageError(`serve: ${(err as Error).message}`), { cause: err });
   }
   const stop = waitForSignal();
-  const url = await server.listen({ host: settings.host, port: settings.port });
+  let url: string;
+  try {
+    url = await server.listen({ host: settings.host, port: settings.port });
+  } catch (err) {
+    await server.close();
+    throw listenError(err, settings.host, settings.port);
+  }
   for (const m of models) say(`serving ${m.name}${m.version === null ? '' : ` v${m.version}`} (${m.uri}) at ${url}`);
   const signal = await stop;
   say(`${signal}: draining requests in flight, then exiting`);
@@ -97,5 +104,15 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 }
 
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(mlcycleManifest, 'utf8')) as { version: string }).version;
+}
+
+/** A port or address the OS refuses is the user's to change: exit 2, saying which flag. */
+function listenError(err: unknown, host: string, port: number): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (another server?); choose another with --port, or --port 0 for a free one`
+    : code === 'EACCES' ? `binding port ${port} on ${host} is not permitted (ports below 1024 need privileges); choose another with --port`
+    : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? `${host} is not an address of this machine; choose another with --host (default 127.0.0.1)`
+    : undefined;
+  return why === undefined ? (err as Error) : Object.assign(new UsageError(`serve: ${why}`), { cause: err });
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { runCli, tempDir } from './cli-harness.ts';
 import { metric, penguinRows, post, startServe, stopAll, type Served } from './serve-harness.ts';
 
@@ -271,5 +272,18 @@ describe('mlcycle serve: SIGTERM drains, the prediction log, the token', () => {
     expect([ok.status, ok.body.predictions]).toEqual([200, expected.predictions]);
     d.child.kill('SIGTERM');
     expect((await d.child.result).code).toBe(0);
+  }, 60_000);
+  it('a port already in use exits 2 naming it and the flag to change', async () => {
+    const taken = createServer();
+    await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const r = await cli(['serve', 'models:/penguins/1', '--port', String(port), '--no-log']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(r.stderr).toMatch(/--port 0 for a free one/);
+    } finally {
+      taken.close();
+    }
   }, 60_000);
 });
